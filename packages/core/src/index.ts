@@ -34,3 +34,4 @@ export {
   geometrics,
   uniformDirections,
 } from "./variates.js";
+export { throwIfAborted, throttleProgress, type ProgressEvent, type ProgressCallback } from "./progress.js";
