@@ -1,0 +1,35 @@
+/**
+ * `@parabolic/heat`: forward SDEs and their exact time change to heat coordinates, SDE simulation, a 2-D
+ * Fokker–Planck grid oracle, and heat-ball mean-value estimators (heat-ball.md §2, §7–§9, §13).
+ *
+ * @packageDocumentation
+ */
+export {
+  gradientDrift,
+  doubleWellDrift,
+  tanhDrift,
+  rotationDrift,
+  constantDrift,
+  type DriftField,
+} from "./drift-field.js";
+export {
+  ouProcess,
+  vpProcess,
+  veProcess,
+  subVpProcess,
+  customProcess,
+  type ForwardProcess,
+  type ProcessKind,
+  type ProcessExtras,
+  type Rotation,
+} from "./forward-process.js";
+export type { HeatField, MarginalField } from "./heat-field.js";
+export { timeChange, type TimeChange, type Times, type TimedPoints } from "./time-change.js";
+export {
+  simulateForward,
+  forwardDrift,
+  type SimulateOptions,
+  type SimulationResult,
+  type SdeMethod,
+  type SolverStatus,
+} from "./simulate.js";
