@@ -1,0 +1,42 @@
+/**
+ * `@parabolic/score`: score and potential networks, score-matching objectives (denoising, implicit/sliced,
+ * pointwise Fokker–Planck residual, heat-ball residual family), a checkpointing trainer and reverse-time samplers.
+ *
+ * @remarks Library code imports only `@tensorflow/tfjs-core` (peer). Applications import `@tensorflow/tfjs` (which
+ * registers gradients in Node) and choose a backend with `initBackend` from `@parabolic/core/backend`.
+ *
+ * @packageDocumentation
+ */
+export { type NamedVariable, type Trainable, type ParameterValues, parameterCount, readParameters, writeParameters, copyParameters } from "./parameters.js";
+export { type TimeFeatureOptions, type ResolvedTimeFeatures, resolveTimeFeatures, timeFeatureCount, timeFeatures } from "./time-features.js";
+export { type ActivationName } from "./internal/mlp.js";
+export { type ScoreNetworkOptions, type ScoreNetwork, type NetworkConfig, createScoreNetwork } from "./score-network.js";
+export { type PotentialNetworkOptions, type PotentialNetwork, createPotentialNetwork, gaussianBasePotential } from "./potential-network.js";
+export { type VectorField, type ScalarField, type ValueAndDivergence, exactDivergence, hutchinsonDivergence, gradient } from "./differential-operators.js";
+export { type TensorScoreFn, type TensorPotentialFn, type TransitionFn, type TimeSampling, type Objective } from "./types.js";
+export {
+  type DsmTensors,
+  type DsmBatch,
+  type DsmWeighting,
+  type DsmOptions,
+  dsmLoss,
+  sampleDsmBatch,
+  dsmTensors,
+  dsmObjective,
+} from "./denoising-score-matching.js";
+export {
+  type DivergenceEstimator,
+  type IsmTensors,
+  type ProbeDistribution,
+  type IsmObjectiveOptions,
+  ismLoss,
+  fillProbes,
+  ismObjective,
+} from "./implicit-score-matching.js";
+export {
+  type DriftValues,
+  type FokkerPlanckResidualInputs,
+  type FokkerPlanckResidualOptions,
+  fokkerPlanckResidual,
+  fokkerPlanckResidualLoss,
+} from "./fokker-planck-residual.js";
