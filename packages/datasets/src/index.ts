@@ -1,0 +1,32 @@
+/**
+ * `@parabolic/datasets`: exact Gaussian mixtures and their forward marginals under affine Gaussian transitions
+ * (OU / VP / sub-VP / VE / heat), 2-D toy distributions with exact densities where they exist, a strict IDX
+ * parser, offline-first MNIST / Fashion-MNIST loaders with explicit, checksum-verified downloads, 28 → 16 area
+ * downsampling and key-shuffled async batching. The tfjs adapter lives in `@parabolic/datasets/tfjs`.
+ *
+ * @packageDocumentation
+ */
+export { type Distribution } from "./distribution.js";
+export {
+  gaussianMixture,
+  forwardMarginal,
+  type GaussianMixture,
+  type GaussianMixtureSpec,
+  type AffineGaussianTransition,
+  type LogDensityAndScore,
+} from "./gaussian-mixture.js";
+export { ouTransition, vpTransition, subVpTransition, veTransition, heatTransition } from "./transitions.js";
+export { sparseDenseMixture, anisotropicMixture, eightGaussians, gridMixture, ringMixture, sbtmBimodal } from "./mixture-presets.js";
+export { twoMoons } from "./two-moons.js";
+export { swissRoll } from "./swiss-roll.js";
+export { checkerboard } from "./checkerboard.js";
+export { pinwheel } from "./pinwheel.js";
+export { circleDensity, type CircleDensity } from "./circle-density.js";
+export {
+  assignModes,
+  modeProportions,
+  modeProportionKl,
+  lowDensitySubset,
+  lowDensityQueries,
+  type LowDensitySet,
+} from "./mode-statistics.js";

@@ -1,0 +1,223 @@
+/**
+ * Distributions of the form "a point on a planar curve, uniform in the curve parameter, plus isotropic Gaussian
+ * noise": p(x) = Σ_m w_m/(b_m − a_m) ∫_{a_m}^{b_m} N(x; γ_m(t), σ² I) dt. Two moons and the swiss roll are of
+ * this form, so their density and score are 1-D integrals, evaluated here by adaptive Gauss–Kronrod (7/15)
+ * quadrature in log space (panels carry their own scale, so far-away points neither underflow nor lose accuracy).
+ */
+import { fillNormals, randomStream, split, type Key } from "@parabolic/core";
+import { checkCount, pointCount } from "./points.js";
+
+// QUADPACK qk15 abscissae (xgk, descending; even indices 1,3,5,7 are the 7-point Gauss nodes) and weights.
+const XGK = [
+  0.991455371120812639206854697526329, 0.949107912342758524526189684047851, 0.864864423359769072789712788640926,
+  0.741531185599394439863864773280788, 0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
+  0.207784955007898467600689403773245, 0,
+] as const;
+const WGK = [
+  0.02293532201052922496373200805897, 0.063092092629978553290700663189204, 0.104790010322250183839876322541518,
+  0.140653259715525918745189590510238, 0.16900472663926790282658342659855, 0.190350578064785409913256402421014,
+  0.204432940075298892414161999234649, 0.209482141084727828012999174891714,
+] as const;
+const WG = [0.129484966168869693270611432679082, 0.27970539148927666790146777142378, 0.381830050505118944950369775488975, 0.417959183673469387755102040816327] as const;
+
+/** The 15 Kronrod nodes on [−1, 1] with Kronrod and (where a Gauss node) Gauss weights. */
+const NODES: ReadonlyArray<{ x: number; wk: number; wg: number }> = (() => {
+  const out: { x: number; wk: number; wg: number }[] = [];
+  for (let i = 0; i < 7; i++) {
+    const wg = i % 2 === 1 ? WG[(i - 1) / 2]! : 0;
+    out.push({ x: -XGK[i]!, wk: WGK[i]!, wg }, { x: XGK[i]!, wk: WGK[i]!, wg });
+  }
+  out.push({ x: 0, wk: WGK[7]!, wg: WG[3] });
+  return out;
+})();
+
+/** Exposed for the quadrature self-test. */
+export const KRONROD_NODES = NODES;
+
+/** One piece of the curve: parameter interval, relative weight, and the curve itself. */
+export type CurvePiece = Readonly<{
+  weight: number;
+  from: number;
+  to: number;
+  /** Writes γ(t) into out[0], out[1]. */
+  point: (t: number, out: Float64Array) => void;
+}>;
+
+type Piece = CurvePiece & { readonly logWeight: number; readonly panels: number };
+
+export type CurveNoise = Readonly<{
+  sample: (key: Key, count: number) => Float64Array;
+  logDensity: (points: ArrayLike<number>) => Float64Array;
+  score: (points: ArrayLike<number>) => Float64Array;
+}>;
+
+const LOG_2PI = Math.log(2 * Math.PI);
+
+/** Builds the sampler/density/score for the given pieces and noise standard deviation. */
+export function curveNoise(name: string, pieces: ReadonlyArray<CurvePiece>, noise: number, relTol = 1e-11): CurveNoise {
+  let totalWeight = 0;
+  for (const p of pieces) totalWeight += p.weight;
+  const tmp = new Float64Array(2);
+  const prepared: Piece[] = pieces.map((p) => {
+    // Curve length by a fine polyline, to give initial panels of length ≲ σ.
+    let length = 0;
+    p.point(p.from, tmp);
+    let px = tmp[0]!;
+    let py = tmp[1]!;
+    const steps = 4096;
+    for (let i = 1; i <= steps; i++) {
+      p.point(p.from + ((p.to - p.from) * i) / steps, tmp);
+      length += Math.hypot(tmp[0]! - px, tmp[1]! - py);
+      px = tmp[0]!;
+      py = tmp[1]!;
+    }
+    const panels = Math.max(4, Math.min(4096, Math.ceil(length / noise)));
+    return { ...p, logWeight: Math.log(p.weight / totalWeight / (p.to - p.from)), panels };
+  });
+  const cumulative = new Float64Array(prepared.length);
+  {
+    let acc = 0;
+    prepared.forEach((p, i) => {
+      acc += p.weight / totalWeight;
+      cumulative[i] = acc;
+    });
+    cumulative[prepared.length - 1] = 1;
+  }
+  const inv2s2 = 1 / (2 * noise * noise);
+  const logNorm = -(LOG_2PI + 2 * Math.log(noise)); // log of (2πσ²)^{-1}
+
+  // Panel evaluation scratch.
+  const g = new Float64Array(15);
+  const gx = new Float64Array(15);
+  const gy = new Float64Array(15);
+
+  type PanelResult = { ref: number; k: number; err: number; mx: number; my: number };
+
+  function panel(piece: Piece, x0: number, x1: number, a: number, b: number): PanelResult {
+    const c = 0.5 * (a + b);
+    const h = 0.5 * (b - a);
+    let ref = -Infinity;
+    for (let i = 0; i < 15; i++) {
+      piece.point(c + h * NODES[i]!.x, tmp);
+      const dx = x0 - tmp[0]!;
+      const dy = x1 - tmp[1]!;
+      const v = -(dx * dx + dy * dy) * inv2s2;
+      g[i] = v;
+      gx[i] = tmp[0]!;
+      gy[i] = tmp[1]!;
+      if (v > ref) ref = v;
+    }
+    let k = 0;
+    let gauss = 0;
+    let mx = 0;
+    let my = 0;
+    for (let i = 0; i < 15; i++) {
+      const e = Math.exp(g[i]! - ref);
+      const node = NODES[i]!;
+      k += node.wk * e;
+      gauss += node.wg * e;
+      mx += node.wk * e * gx[i]!;
+      my += node.wk * e * gy[i]!;
+    }
+    return { ref, k: h * k, err: h * Math.abs(k - gauss), mx: h * mx, my: h * my };
+  }
+
+  // Accumulators in log space for one point: log Σ of e^{ref} k and the γ-moments.
+  function evaluate(x0: number, x1: number, wantScore: boolean, out: Float64Array): number {
+    // First pass: initial panels of every piece, to estimate the total.
+    const results: { piece: Piece; a: number; b: number; r: PanelResult; depth: number }[] = [];
+    let logTotal = -Infinity;
+    for (const piece of prepared) {
+      const width = (piece.to - piece.from) / piece.panels;
+      for (let j = 0; j < piece.panels; j++) {
+        const a = piece.from + j * width;
+        const b = j === piece.panels - 1 ? piece.to : a + width;
+        const r = panel(piece, x0, x1, a, b);
+        results.push({ piece, a, b, r, depth: 0 });
+        if (r.k > 0) logTotal = logAdd(logTotal, piece.logWeight + r.ref + Math.log(r.k));
+      }
+    }
+    // Refine panels whose error estimate is not negligible against the (weighted) total.
+    const logTol = Math.log(relTol) + logTotal;
+    let maxLog = -Infinity;
+    const accepted: { piece: Piece; r: PanelResult }[] = [];
+    while (results.length > 0) {
+      const item = results.pop()!;
+      const { piece, a, b, r, depth } = item;
+      const span = (b - a) / (piece.to - piece.from);
+      const logErr = r.err > 0 ? piece.logWeight + r.ref + Math.log(r.err) : -Infinity;
+      if (depth < 48 && logErr > logTol + Math.log(span)) {
+        const m = 0.5 * (a + b);
+        results.push({ piece, a, b: m, r: panel(piece, x0, x1, a, m), depth: depth + 1 });
+        results.push({ piece, a: m, b, r: panel(piece, x0, x1, m, b), depth: depth + 1 });
+        continue;
+      }
+      accepted.push({ piece, r });
+      const l = piece.logWeight + r.ref;
+      if (r.k > 0 && l > maxLog) maxLog = l;
+    }
+    if (maxLog === -Infinity) {
+      out[0] = Number.NaN;
+      out[1] = Number.NaN;
+      return -Infinity;
+    }
+    let s = 0;
+    let sx = 0;
+    let sy = 0;
+    for (const { piece, r } of accepted) {
+      const f = Math.exp(piece.logWeight + r.ref - maxLog);
+      s += f * r.k;
+      sx += f * r.mx;
+      sy += f * r.my;
+    }
+    if (wantScore) {
+      // ∇ log p = (E[γ | x] − x)/σ²
+      out[0] = (sx / s - x0) * 2 * inv2s2;
+      out[1] = (sy / s - x1) * 2 * inv2s2;
+    }
+    return logNorm + maxLog + Math.log(s);
+  }
+
+  const grad = new Float64Array(2);
+  return {
+    sample(k: Key, count: number): Float64Array {
+      checkCount(`${name}.sample`, count);
+      const [pickKey, noiseKey] = split(k, 2) as [Key, Key];
+      const pick = randomStream(pickKey);
+      const out = fillNormals(randomStream(noiseKey), new Float64Array(2 * count));
+      for (let i = 0; i < count; i++) {
+        const u = pick.nextDouble();
+        let m = 0;
+        while (m < prepared.length - 1 && u >= cumulative[m]!) m++;
+        const piece = prepared[m]!;
+        const t = piece.from + (piece.to - piece.from) * pick.nextDouble();
+        piece.point(t, tmp);
+        out[2 * i] = tmp[0]! + noise * out[2 * i]!;
+        out[2 * i + 1] = tmp[1]! + noise * out[2 * i + 1]!;
+      }
+      return out;
+    },
+    logDensity(points: ArrayLike<number>): Float64Array {
+      const n = pointCount(`${name}.logDensity`, points, 2);
+      const out = new Float64Array(n);
+      for (let i = 0; i < n; i++) out[i] = evaluate(points[2 * i]!, points[2 * i + 1]!, false, grad);
+      return out;
+    },
+    score(points: ArrayLike<number>): Float64Array {
+      const n = pointCount(`${name}.score`, points, 2);
+      const out = new Float64Array(2 * n);
+      for (let i = 0; i < n; i++) {
+        evaluate(points[2 * i]!, points[2 * i + 1]!, true, grad);
+        out[2 * i] = grad[0]!;
+        out[2 * i + 1] = grad[1]!;
+      }
+      return out;
+    },
+  };
+}
+
+function logAdd(a: number, b: number): number {
+  if (a === -Infinity) return b;
+  if (b === -Infinity) return a;
+  return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
+}
