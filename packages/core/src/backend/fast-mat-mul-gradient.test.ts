@@ -17,10 +17,17 @@ function normalTensor(shape: number[]): tf.Tensor {
 type Grads = [Float32Array, Float32Array];
 /** Gradients of Σ R ⊙ (op(a)·op(b)) with respect to a and b, with whatever BatchMatMul gradient is registered. */
 function gradients(a: tf.Tensor, b: tf.Tensor, weights: tf.Tensor, transposeA: boolean, transposeB: boolean): Grads {
-  return tf.tidy(() => {
-    const grads = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(weights, tf.matMul(x, y, transposeA, transposeB))))([a, b]);
-    return [grads[0]!.dataSync() as Float32Array, grads[1]!.dataSync() as Float32Array];
-  });
+  const grads = tf.tidy(() =>
+    tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(weights, tf.matMul(x, y, transposeA, transposeB))))([a, b]),
+  );
+  return readPair(grads);
+}
+
+/** Reads two gradient tensors and disposes them (values are never returned from tidy: tfjs would walk them). */
+function readPair(grads: tf.Tensor[]): Grads {
+  const values: Grads = [grads[0]!.dataSync() as Float32Array, grads[1]!.dataSync() as Float32Array];
+  tf.dispose(grads);
+  return values;
 }
 
 /** Max-norm relative difference, the "within 1e-5" of the acceptance criterion. */
@@ -102,16 +109,18 @@ describe.each(["cpu", "wasm"] as const)("installFastMatMulGradient on %s", (back
     expectNoLeaks(() => {
       const restore = reinstallStock();
       // Reference: the stock gradient of the same product with b tiled explicitly.
-      const reference = tf.tidy(() => {
-        const g = tf.grads((x: tf.Tensor, y: tf.Tensor) =>
-          tf.sum(tf.mul(r, tf.matMul(x, tf.tile(tf.expandDims(y, 0), [2, 1, 1])))),
-        )([a, b]);
-        return [g[0]!.dataSync() as Float32Array, g[1]!.dataSync() as Float32Array];
-      });
+      const reference = readPair(
+        tf.tidy(() =>
+          tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(r, tf.matMul(x, tf.tile(tf.expandDims(y, 0), [2, 1, 1])))))([
+            a,
+            b,
+          ]),
+        ),
+      );
       restore();
       const fast = gradients(a, b, r, false, false);
-      expect(maxRelative(fast[0], reference[0]!)).toBeLessThan(1e-5);
-      expect(maxRelative(fast[1], reference[1]!)).toBeLessThan(1e-5);
+      expect(maxRelative(fast[0], reference[0])).toBeLessThan(1e-5);
+      expect(maxRelative(fast[1], reference[1])).toBeLessThan(1e-5);
     });
     tf.dispose([a, b, r]);
   });
@@ -122,15 +131,11 @@ describe.each(["cpu", "wasm"] as const)("installFastMatMulGradient on %s", (back
       const w1 = normalTensor([3, 6]);
       const w2 = normalTensor([6, 1]);
       // ∂/∂(w1, w2) of ‖∇ₓ Σ tanh-free net(x)‖²: needs the BatchMatMul gradient differentiated once more.
-      const compute = (): Grads =>
-        tf.tidy(() => {
-          const loss = (p: tf.Tensor, q: tf.Tensor): tf.Tensor => {
-            const gx = tf.grad((z: tf.Tensor) => tf.sum(tf.matMul(tf.sin(tf.matMul(z, p)), q)))(x);
-            return tf.sum(tf.square(gx));
-          };
-          const g = tf.grads(loss)([w1, w2]);
-          return [g[0]!.dataSync() as Float32Array, g[1]!.dataSync() as Float32Array];
-        });
+      const loss = (p: tf.Tensor, q: tf.Tensor): tf.Tensor => {
+        const gx = tf.grad((z: tf.Tensor) => tf.sum(tf.matMul(tf.sin(tf.matMul(z, p)), q)))(x);
+        return tf.sum(tf.square(gx));
+      };
+      const compute = (): Grads => readPair(tf.tidy(() => tf.grads(loss)([w1, w2])));
       const { stock, fast } = stockAndFast(compute);
       expect(relativeError(fast[0], stock[0])).toBeLessThan(1e-5);
       expect(relativeError(fast[1], stock[1])).toBeLessThan(1e-5);
