@@ -35,3 +35,16 @@ export {
   uniformDirections,
 } from "./variates.js";
 export { throwIfAborted, throttleProgress, type ProgressEvent, type ProgressCallback } from "./progress.js";
+export { logSumExp, logMeanExp, softmaxWeights, effectiveSampleSize } from "./numerics/log-sum-exp.js";
+export { runningMoments, mean, variance, pearsonCorrelation, type RunningMoments } from "./numerics/moments.js";
+export { logGamma } from "./numerics/log-gamma.js";
+export {
+  regularizedGammaP,
+  regularizedGammaQ,
+  gammaCdf,
+  chiSquareCdf,
+  chiSquareSf,
+} from "./numerics/incomplete-gamma.js";
+export { erf, erfc, normalCdf } from "./numerics/erf.js";
+export { ksTest, ksTwoSample, kolmogorovSmirnovSf, type KsResult } from "./numerics/kolmogorov-smirnov.js";
+export { integrate, type IntegrateOptions, type IntegrateResult } from "./numerics/integrate.js";
