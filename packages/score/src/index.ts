@@ -40,3 +40,14 @@ export {
   fokkerPlanckResidual,
   fokkerPlanckResidualLoss,
 } from "./fokker-planck-residual.js";
+export {
+  type LearningRate,
+  type CosineScheduleOptions,
+  cosineSchedule,
+  warmupSchedule,
+  learningRateAt,
+  rampWeight,
+} from "./schedules.js";
+export { type AdamOptions, type AdamState, type Adam, createAdam } from "./optimizer.js";
+export { type Checkpoint, encodeCheckpoint, decodeCheckpoint, crc32 } from "./checkpoint.js";
+export { type EvaluationContext, type TrainOptions, type TrainResult, train } from "./trainer.js";
