@@ -33,3 +33,17 @@ export {
   type SdeMethod,
   type SolverStatus,
 } from "./simulate.js";
+export {
+  solveFokkerPlanck2d,
+  grid2d,
+  gridPoints,
+  gridLogDensity,
+  gridScore,
+  interpolateGrid,
+  fokkerPlanckField,
+  type Grid2d,
+  type Grid2dSpec,
+  type FokkerPlanckOptions,
+  type FokkerPlanckResult,
+  type FokkerPlanckStatus,
+} from "./fokker-planck-2d.js";
