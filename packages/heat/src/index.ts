@@ -24,7 +24,7 @@ export {
   type Rotation,
 } from "./forward-process.js";
 export type { HeatField, MarginalField } from "./heat-field.js";
-export { timeChange, type TimeChange, type Times, type TimedPoints } from "./time-change.js";
+export { timeChange, affineTransition, type TimeChange, type Times, type TimedPoints } from "./time-change.js";
 export {
   simulateForward,
   forwardDrift,

@@ -1,9 +1,19 @@
 import { ParabolicError } from "@parabolic/core";
+import {
+  anisotropicMixture,
+  forwardMarginal,
+  heatTransition,
+  ouTransition,
+  sparseDenseMixture,
+  subVpTransition,
+  veTransition,
+  vpTransition,
+} from "@parabolic/datasets";
 import { describe, expect, it } from "vitest";
 import { constantDrift, rotationDrift } from "./drift-field.js";
 import { customProcess, ouProcess, subVpProcess, veProcess, vpProcess, type ForwardProcess } from "./forward-process.js";
 import type { MarginalField } from "./heat-field.js";
-import { timeChange } from "./time-change.js";
+import { affineTransition, timeChange } from "./time-change.js";
 
 /** Gaussian N(mean, cov) log-density and score in 2-D (cov as [a, b, c] = [[a, b], [b, c]]). */
 function gauss2(mean: readonly number[], cov: readonly number[]) {
@@ -246,5 +256,44 @@ describe("time change to heat coordinates", () => {
     const c2 = tc2.heatDrift!.evaluate(new Float64Array([3, 4]), new Float64Array([s1]));
     expect(c2[0]).toBeCloseTo((2 * Math.exp(-t1) * 0.9) / 2, 13);
     expect(c2[1]).toBeCloseTo((2 * Math.exp(-t1) * -0.6) / 2, 13);
+  });
+});
+
+describe("time change on Gaussian mixtures (the shared @parabolic/datasets oracle)", () => {
+  it("log p_t(x) = ψ(y, s) + dB and ∇_x log p = e^B ∇_y ψ to ~1e−13 for OU, VP, sub-VP and VE (spec §2)", () => {
+    const cases = [
+      { process: ouProcess(), transition: (t: number) => ouTransition(t) },
+      { process: vpProcess(), transition: (t: number) => vpTransition(t) },
+      { process: subVpProcess(), transition: (t: number) => subVpTransition(t) },
+      { process: veProcess({ sigmaMin: 0.01, sigmaMax: 50 }), transition: (t: number) => veTransition(t, { sigmaMin: 0.01, sigmaMax: 50 }) },
+    ];
+    for (const p0 of [sparseDenseMixture(), anisotropicMixture()]) {
+      for (const { process, transition } of cases) {
+        const tc = timeChange(process, { dim: 2 });
+        let maxLog = 0;
+        let maxScore = 0;
+        for (const t of [0.05, 0.3, 1]) {
+          const pt = forwardMarginal(p0, transition(t));
+          const mine = affineTransition(process, t);
+          expect(Math.abs(mine.alpha - transition(t).alpha)).toBeLessThanOrEqual(1e-14);
+          expect(Math.abs(mine.variance - transition(t).variance)).toBeLessThanOrEqual(1e-12 * transition(t).variance);
+          const x = pt.sample([7, Math.round(1000 * t)], 200);
+          for (let i = 0; i < x.length; i++) x[i] = x[i]! * 1.5; // include tails
+          const exact = pt.logDensityAndScore(x);
+          const y = tc.toHeat(x, t);
+          const w = forwardMarginal(p0, heatTransition(y.times[0]!)).logDensityAndScore(y.points);
+          const logp = tc.logDensityFromHeat(w.logDensity, y.times);
+          const score = tc.scoreFromHeat(w.score, y.times);
+          for (let n = 0; n < 200; n++) {
+            maxLog = Math.max(maxLog, Math.abs(logp[n]! - exact.logDensity[n]!) / Math.max(1, Math.abs(exact.logDensity[n]!)));
+            const norm = Math.hypot(exact.score[2 * n]!, exact.score[2 * n + 1]!);
+            maxScore = Math.max(maxScore, Math.hypot(score[2 * n]! - exact.score[2 * n]!, score[2 * n + 1]! - exact.score[2 * n + 1]!) / Math.max(1, norm));
+          }
+        }
+        expect(maxLog).toBeLessThan(1e-12);
+        expect(maxScore).toBeLessThan(1e-11);
+      }
+    }
+    expect(() => affineTransition(ouProcess({ rotation: { dim: 2 } }), 1)).toThrow(/rotation/);
   });
 });

@@ -1,4 +1,4 @@
-import { assertFiniteNumber, assertLength, assertPositiveInteger, invalidArgument } from "@parabolic/core";
+import { assertFiniteNumber, assertLength, assertNonNegativeNumber, assertPositiveInteger, invalidArgument, ParabolicError } from "@parabolic/core";
 import type { DriftField } from "./drift-field.js";
 import type { ForwardProcess } from "./forward-process.js";
 import type { HeatField, MarginalField } from "./heat-field.js";
@@ -283,4 +283,31 @@ export function timeChange(process: ForwardProcess, options: Readonly<{ dim?: nu
     heatField,
     marginalField,
   };
+}
+
+/**
+ * The Gaussian transition of a linear process without rotation or nonlinear drift:
+ * X_t = α X_0 + √variance·ε with α = e^{−B(t)} and variance = 2s(t)e^{−2B(t)}.
+ *
+ * @remarks The `{ alpha, variance }` shape is `@parabolic/datasets`' `AffineGaussianTransition`, so
+ * `forwardMarginal(mixture, affineTransition(process, t))` is the exact marginal of any Gaussian mixture under
+ * any of this package's linear processes (one oracle, shared).
+ *
+ * @throws ParabolicError `UNSUPPORTED` when the process has a rotation or a nonlinear drift (the transition is
+ * then not a scalar affine map); `INVALID_ARGUMENT` for t < 0.
+ * @example
+ * ```ts
+ * affineTransition(ouProcess(), 0.3); // { alpha: e^{−0.3}, variance: 1 − e^{−0.6} }
+ * ```
+ */
+export function affineTransition(process: ForwardProcess, t: number): Readonly<{ alpha: number; variance: number }> {
+  const fn = "affineTransition";
+  assertNonNegativeNumber(fn, "t", t);
+  if (process.rotation || process.drift) {
+    throw new ParabolicError("UNSUPPORTED", `${fn}: the process has a ${process.rotation ? "rotation" : "nonlinear drift"}; its transition is not x ↦ αx + noise.`, {
+      function: fn,
+    });
+  }
+  const b = process.integratedBeta(t);
+  return { alpha: Math.exp(-b), variance: 2 * process.heatTime(t) * Math.exp(-2 * b) };
 }
