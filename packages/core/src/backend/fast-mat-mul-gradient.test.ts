@@ -72,8 +72,25 @@ describe.each(["cpu", "wasm"] as const)("installFastMatMulGradient on %s", (back
     [true, true],
   ])("equals the stock gradient within 1e-5 (transposeA=%s, transposeB=%s)", (transposeA, transposeB) => {
     expectNoLeaks(() => {
-      const [m, k, n] = [7, 5, 6];
+      const [m, k, n] = [7, 5, 6]; // here dA = g·Bᵀ is computed as matMul(g, transpose(B))
       const a = normalTensor(transposeA ? [k, m] : [m, k]);
+      const b = normalTensor(transposeB ? [n, k] : [k, n]);
+      const r = normalTensor([m, n]);
+      const { stock, fast } = stockAndFast(() => gradients(a, b, r, transposeA, transposeB));
+      expect(maxRelative(fast[0], stock[0])).toBeLessThan(1e-5);
+      expect(maxRelative(fast[1], stock[1])).toBeLessThan(1e-5);
+      tf.dispose([a, b, r]);
+    });
+  });
+
+  it.each([
+    [false, false],
+    [false, true],
+  ])("equals the stock gradient when B is large against a small batch (transposeA=%s, transposeB=%s)", (transposeA, transposeB) => {
+    // m·(2n + k) < n·k: dA = g·Bᵀ is computed as (B·gᵀ)ᵀ when transposeB is false.
+    expectNoLeaks(() => {
+      const [m, k, n] = [3, 24, 20];
+      const a = normalTensor([m, k]);
       const b = normalTensor(transposeB ? [n, k] : [k, n]);
       const r = normalTensor([m, n]);
       const { stock, fast } = stockAndFast(() => gradients(a, b, r, transposeA, transposeB));
