@@ -51,8 +51,8 @@ describe("standard normals (ziggurat)", () => {
     expect(chiSquareSf(chi, cells - 1)).toBeGreaterThan(LEVEL);
   });
 
-  it("have the right tail beyond the ziggurat base r = 3.4426 (count and conditional KS)", () => {
-    const r = 3.442619855899;
+  it("have the right tail beyond the ziggurat base r = 3.6542 (count and conditional KS)", () => {
+    const r = 3.654152885361009;
     const tail = z.filter((x) => Math.abs(x) > r).map(Math.abs);
     const pTail = 2 * normalCdf(-r);
     // binomial count within 4 standard deviations
@@ -104,6 +104,19 @@ describe("exponentials, gammas, χ², geometric", () => {
     const scalar = Float64Array.from({ length: 100_000 }, () => nextExponential(s));
     expect(ksTest(scalar, (x) => (x <= 0 ? 0 : -Math.expm1(-x))).pValue).toBeGreaterThan(LEVEL);
     expect(fillExponentials(randomStream(k(2)), new Float64Array(1000))).toEqual(e.subarray(0, 1000));
+  });
+
+  it("Exp(1) has the right tail beyond the ziggurat base r = 7.697 (memoryless excess) and passes χ² on 1000 cells", () => {
+    const e = exponentials(k(15), { count: N });
+    const r = 7.697117470131050;
+    const excess = e.filter((x) => x > r).map((x) => x - r);
+    const pTail = Math.exp(-r);
+    expect(Math.abs(excess.length - N * pTail)).toBeLessThan(4 * Math.sqrt(N * pTail));
+    expect(ksTest(excess, (x) => (x <= 0 ? 0 : -Math.expm1(-x))).pValue).toBeGreaterThan(LEVEL);
+    const cells = 1000;
+    const counts = new Float64Array(cells);
+    for (const x of e) counts[Math.min(cells - 1, Math.floor(-Math.expm1(-x) * cells))]!++;
+    expect(chiSquareSf(chiSquareStatistic(counts, new Float64Array(cells).fill(N / cells)), cells - 1)).toBeGreaterThan(LEVEL);
   });
 
   it.each([
