@@ -1,5 +1,5 @@
 import { assertPositiveInteger, assertPositiveNumber, randomStream, type Key } from "@parabolic/core";
-import type { Distribution } from "./distribution.js";
+import type { ExactDistribution } from "./distribution.js";
 import { checkCount, pointCount } from "./internal/points.js";
 
 /**
@@ -16,7 +16,7 @@ import { checkCount, pointCount } from "./internal/points.js";
  * board.logDensity(new Float64Array([-3, -3])); // [log(1/32)]
  * ```
  */
-export function checkerboard(options: Readonly<{ cells?: number; cellSize?: number }> = {}): Distribution & Required<Pick<Distribution, "logDensity" | "score">> {
+export function checkerboard(options: Readonly<{ cells?: number; cellSize?: number }> = {}): ExactDistribution {
   const n = options.cells ?? 4;
   const c = options.cellSize ?? 2;
   assertPositiveInteger("checkerboard", "cells", n, 4096);

@@ -1,11 +1,11 @@
 import { assertPositiveNumber, invalidArgument, nextExponential, nextNormal, normalCdf, randomStream, type Key } from "@parabolic/core";
-import type { Distribution } from "./distribution.js";
+import type { ExactDistribution } from "./distribution.js";
 import { checkCount, pointCount } from "./internal/points.js";
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
 /** The circle density of {@link circleDensity}: exact log-density, score, normaliser and radial law. */
-export type CircleDensity = Distribution &
+export type CircleDensity = ExactDistribution &
   Readonly<{
     logDensity: (points: ArrayLike<number>) => Float64Array;
     score: (points: ArrayLike<number>) => Float64Array;

@@ -27,3 +27,18 @@ export type Distribution = Readonly<{
   /** Exact score ∇ log p at each point (row-major `count × dim`), or `undefined` if none is available. */
   score?: ((points: ArrayLike<number>) => Float64Array) | undefined;
 }>;
+
+/**
+ * A {@link Distribution} whose exact log-density and score are always available.
+ *
+ * @example
+ * ```ts
+ * const moons: ExactDistribution = twoMoons();
+ * const s = moons.score(moons.sample(key(0), 10));
+ * ```
+ */
+export type ExactDistribution = Distribution &
+  Readonly<{
+    logDensity: (points: ArrayLike<number>) => Float64Array;
+    score: (points: ArrayLike<number>) => Float64Array;
+  }>;

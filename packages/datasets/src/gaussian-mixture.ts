@@ -1,5 +1,5 @@
 import { fillNormals, invalidArgument, randomStream, split, type Key } from "@parabolic/core";
-import type { Distribution } from "./distribution.js";
+import type { ExactDistribution } from "./distribution.js";
 import { backwardSolveTransposeInPlace, choleskyInto, forwardSolveInPlace } from "./internal/linalg.js";
 import { checkCount, pointCount } from "./internal/points.js";
 
@@ -41,7 +41,7 @@ export type LogDensityAndScore = Readonly<{
  * owned by the caller. Log-densities use a stable log-sum-exp over components, so points far in the tails give
  * finite log-densities and scores (no underflow to −∞ or NaN).
  */
-export type GaussianMixture = Distribution &
+export type GaussianMixture = ExactDistribution &
   Readonly<{
     name: string;
     /** Dimension d. */

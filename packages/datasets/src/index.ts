@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-export { type Distribution } from "./distribution.js";
+export { type Distribution, type ExactDistribution } from "./distribution.js";
 export {
   gaussianMixture,
   forwardMarginal,

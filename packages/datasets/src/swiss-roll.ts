@@ -1,5 +1,5 @@
 import { assertPositiveNumber } from "@parabolic/core";
-import type { Distribution } from "./distribution.js";
+import type { ExactDistribution } from "./distribution.js";
 import { curveNoise } from "./internal/curve-noise.js";
 
 /**
@@ -17,7 +17,7 @@ import { curveNoise } from "./internal/curve-noise.js";
  * const s = roll.score(roll.sample(key(2), 100));
  * ```
  */
-export function swissRoll(options: Readonly<{ noise?: number }> = {}): Distribution & Required<Pick<Distribution, "logDensity" | "score">> {
+export function swissRoll(options: Readonly<{ noise?: number }> = {}): ExactDistribution {
   const noise = options.noise ?? 0.2;
   assertPositiveNumber("swissRoll", "noise", noise);
   const impl = curveNoise(

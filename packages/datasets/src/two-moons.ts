@@ -1,5 +1,5 @@
 import { assertPositiveNumber } from "@parabolic/core";
-import type { Distribution } from "./distribution.js";
+import type { ExactDistribution } from "./distribution.js";
 import { curveNoise } from "./internal/curve-noise.js";
 
 /**
@@ -20,7 +20,7 @@ import { curveNoise } from "./internal/curve-noise.js";
  * const lp = moons.logDensity(x);
  * ```
  */
-export function twoMoons(options: Readonly<{ noise?: number }> = {}): Distribution & Required<Pick<Distribution, "logDensity" | "score">> {
+export function twoMoons(options: Readonly<{ noise?: number }> = {}): ExactDistribution {
   const noise = options.noise ?? 0.1;
   assertPositiveNumber("twoMoons", "noise", noise);
   const impl = curveNoise(

@@ -43,7 +43,13 @@ export type CurvePiece = Readonly<{
   point: (t: number, out: Float64Array) => void;
 }>;
 
-type Piece = CurvePiece & { readonly logWeight: number; readonly panels: number };
+type Piece = CurvePiece & {
+  readonly logWeight: number;
+  readonly panels: number;
+  readonly width: number;
+  readonly centres: Float64Array;
+  readonly radii: Float64Array;
+};
 
 export type CurveNoise = Readonly<{
   sample: (key: Key, count: number) => Float64Array;
@@ -54,7 +60,7 @@ export type CurveNoise = Readonly<{
 const LOG_2PI = Math.log(2 * Math.PI);
 
 /** Builds the sampler/density/score for the given pieces and noise standard deviation. */
-export function curveNoise(name: string, pieces: ReadonlyArray<CurvePiece>, noise: number, relTol = 1e-11): CurveNoise {
+export function curveNoise(name: string, pieces: ReadonlyArray<CurvePiece>, noise: number, relTol = 1e-9): CurveNoise {
   let totalWeight = 0;
   for (const p of pieces) totalWeight += p.weight;
   const tmp = new Float64Array(2);
@@ -71,8 +77,34 @@ export function curveNoise(name: string, pieces: ReadonlyArray<CurvePiece>, nois
       px = tmp[0]!;
       py = tmp[1]!;
     }
-    const panels = Math.max(4, Math.min(4096, Math.ceil(length / noise)));
-    return { ...p, logWeight: Math.log(p.weight / totalWeight / (p.to - p.from)), panels };
+    const panels = Math.max(4, Math.min(4096, Math.ceil(length / (2 * noise))));
+    // Per panel: the curve point at the panel centre and a radius bounding |γ(t) − γ(centre)| on the panel
+    // (max over 64 sub-samples, inflated by 10 % plus the chord error of the sub-sampling), used to skip panels
+    // whose whole contribution is below e^{−45} of the leading one.
+    const centres = new Float64Array(2 * panels);
+    const radii = new Float64Array(panels);
+    const width = (p.to - p.from) / panels;
+    for (let j = 0; j < panels; j++) {
+      const a = p.from + j * width;
+      p.point(a + 0.5 * width, tmp);
+      const cx = tmp[0]!;
+      const cy = tmp[1]!;
+      centres[2 * j] = cx;
+      centres[2 * j + 1] = cy;
+      let r = 0;
+      let step = 0;
+      let qx = Number.NaN;
+      let qy = Number.NaN;
+      for (let i = 0; i <= 64; i++) {
+        p.point(a + (width * i) / 64, tmp);
+        r = Math.max(r, Math.hypot(tmp[0]! - cx, tmp[1]! - cy));
+        if (i > 0) step = Math.max(step, Math.hypot(tmp[0]! - qx, tmp[1]! - qy));
+        qx = tmp[0]!;
+        qy = tmp[1]!;
+      }
+      radii[j] = 1.1 * r + step;
+    }
+    return { ...p, logWeight: Math.log(p.weight / totalWeight / (p.to - p.from)), panels, width, centres, radii };
   });
   const cumulative = new Float64Array(prepared.length);
   {
@@ -84,6 +116,7 @@ export function curveNoise(name: string, pieces: ReadonlyArray<CurvePiece>, nois
     cumulative[prepared.length - 1] = 1;
   }
   const inv2s2 = 1 / (2 * noise * noise);
+  const logRelTol = Math.log(relTol);
   const logNorm = -(LOG_2PI + 2 * Math.log(noise)); // log of (2πσ²)^{-1}
 
   // Panel evaluation scratch.
@@ -124,12 +157,24 @@ export function curveNoise(name: string, pieces: ReadonlyArray<CurvePiece>, nois
 
   // Accumulators in log space for one point: log Σ of e^{ref} k and the γ-moments.
   function evaluate(x0: number, x1: number, wantScore: boolean, out: Float64Array): number {
+    // Panels that cannot contribute more than e^{−45} of the best panel-centre value are skipped.
+    let best = -Infinity;
+    for (const piece of prepared) {
+      for (let j = 0; j < piece.panels; j++) {
+        const dx = x0 - piece.centres[2 * j]!;
+        const dy = x1 - piece.centres[2 * j + 1]!;
+        const v = piece.logWeight - (dx * dx + dy * dy) * inv2s2;
+        if (v > best) best = v;
+      }
+    }
     // First pass: initial panels of every piece, to estimate the total.
     const results: { piece: Piece; a: number; b: number; r: PanelResult; depth: number }[] = [];
     let logTotal = -Infinity;
     for (const piece of prepared) {
-      const width = (piece.to - piece.from) / piece.panels;
+      const width = piece.width;
       for (let j = 0; j < piece.panels; j++) {
+        const dist = Math.max(0, Math.hypot(x0 - piece.centres[2 * j]!, x1 - piece.centres[2 * j + 1]!) - piece.radii[j]!);
+        if (piece.logWeight - dist * dist * inv2s2 < best - 45) continue;
         const a = piece.from + j * width;
         const b = j === piece.panels - 1 ? piece.to : a + width;
         const r = panel(piece, x0, x1, a, b);
@@ -137,20 +182,27 @@ export function curveNoise(name: string, pieces: ReadonlyArray<CurvePiece>, nois
         if (r.k > 0) logTotal = logAdd(logTotal, piece.logWeight + r.ref + Math.log(r.k));
       }
     }
-    // Refine panels whose error estimate is not negligible against the (weighted) total.
-    const logTol = Math.log(relTol) + logTotal;
+    // Refine panels whose error estimate is not negligible: a panel is accepted when its error is at most relTol
+    // times max(its share of the parameter interval × total, its own integral), so the summed error is at most
+    // 2·relTol·total; panels at the round-off floor are accepted too, and the refinement is capped.
     let maxLog = -Infinity;
     const accepted: { piece: Piece; r: PanelResult }[] = [];
+    let budget = 20_000;
     while (results.length > 0) {
       const item = results.pop()!;
       const { piece, a, b, r, depth } = item;
-      const span = (b - a) / (piece.to - piece.from);
-      const logErr = r.err > 0 ? piece.logWeight + r.ref + Math.log(r.err) : -Infinity;
-      if (depth < 48 && logErr > logTol + Math.log(span)) {
-        const m = 0.5 * (a + b);
-        results.push({ piece, a, b: m, r: panel(piece, x0, x1, a, m), depth: depth + 1 });
-        results.push({ piece, a: m, b, r: panel(piece, x0, x1, m, b), depth: depth + 1 });
-        continue;
+      if (r.err > 0 && depth < 60 && budget > 0) {
+        const span = (b - a) / (piece.to - piece.from);
+        const logErr = piece.logWeight + r.ref + Math.log(r.err);
+        const logOwn = piece.logWeight + r.ref + Math.log(r.k);
+        const target = logRelTol + Math.max(logTotal + Math.log(span), logOwn);
+        if (logErr > target && r.err > 1e3 * Number.EPSILON * r.k) {
+          const m = 0.5 * (a + b);
+          budget--;
+          results.push({ piece, a, b: m, r: panel(piece, x0, x1, a, m), depth: depth + 1 });
+          results.push({ piece, a: m, b, r: panel(piece, x0, x1, m, b), depth: depth + 1 });
+          continue;
+        }
       }
       accepted.push({ piece, r });
       const l = piece.logWeight + r.ref;
