@@ -6,7 +6,15 @@
 
 const BRAND = Symbol.for("@parabolic/error");
 
-/** Machine-readable error codes. */
+/**
+ * Machine-readable error codes.
+ *
+ * @example
+ * ```ts
+ * const code: ErrorCode = "NOT_CONVERGED";
+ * if (ParabolicError.is(e, code)) retryWithMoreIterations();
+ * ```
+ */
 export type ErrorCode =
   | "INVALID_ARGUMENT"
   | "SHAPE_MISMATCH"
@@ -54,7 +62,15 @@ export class ParabolicError extends Error {
   }
 }
 
-/** Renders a received value for an error message (short, never throws). */
+/**
+ * Renders a received value for an error message (short, never throws).
+ *
+ * @example
+ * ```ts
+ * describeValue(new Float64Array(3)); // "Float64Array(length 3)"
+ * describeValue(-0);                  // "-0"
+ * ```
+ */
 export function describeValue(value: unknown): string {
   if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
   if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);

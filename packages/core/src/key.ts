@@ -6,6 +6,12 @@ import { invalidArgument } from "./errors.js";
  * @remarks A key is a plain value: `JSON.stringify(k)` gives `[w0, w1]` and {@link keyFromJSON} reads it back, so
  * keys are saved inside checkpoints and results files. Derive new keys with {@link split} and {@link foldIn};
  * never reuse one key for two purposes. Keys are mixed with the Threefry-2x32 (20 rounds) block cipher.
+ *
+ * @example
+ * ```ts
+ * const k: Key = key(42);
+ * const [init, train] = split(k, 2);
+ * ```
  */
 export type Key = readonly [number, number];
 
@@ -116,7 +122,15 @@ export function foldIn(k: Key, data: number): Key {
   return Object.freeze(threefry2x32(k, [(0x80000000 | hi) >>> 0, data >>> 0])) as Key;
 }
 
-/** Returns `k` as a plain JSON value `[w0, w1]`. */
+/**
+ * Returns `k` as a plain JSON value `[w0, w1]`.
+ *
+ * @throws ParabolicError `INVALID_ARGUMENT` if `k` is not a key.
+ * @example
+ * ```ts
+ * const checkpoint = { step, key: keyToJSON(k) };
+ * ```
+ */
 export function keyToJSON(k: Key): [number, number] {
   assertKey("keyToJSON", k);
   return [k[0], k[1]];

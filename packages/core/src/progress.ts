@@ -5,6 +5,11 @@ import { ParabolicError } from "./errors.js";
  *
  * @remarks Libraries only call the callback; CLIs render it as a progress bar (the sampler-study app uses
  * `cli-progress`). `completed` counts up to `total` in the function's own unit (steps, samples, centres).
+ *
+ * @example
+ * ```ts
+ * const event: ProgressEvent = { label: "train", completed: 120, total: 1000, detail: { loss: 0.31 } };
+ * ```
  */
 export type ProgressEvent = Readonly<{
   /** What is running, e.g. `"train"` or `"kappa d=256"`. */

@@ -14,33 +14,68 @@ export function assertPositiveInteger(fn: string, argument: string, value: unkno
   }
 }
 
-/** Throws `INVALID_ARGUMENT` unless `value` is an integer ≥ 0. */
+/**
+ * Throws `INVALID_ARGUMENT` unless `value` is an integer ≥ 0.
+ *
+ * @example
+ * ```ts
+ * assertNonNegativeInteger("normals", "count", options.count);
+ * ```
+ */
 export function assertNonNegativeInteger(fn: string, argument: string, value: unknown): asserts value is number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > Number.MAX_SAFE_INTEGER) {
     throw invalidArgument(fn, argument, "be a non-negative integer", value);
   }
 }
 
-/** Throws `INVALID_ARGUMENT` unless `value` is a finite number. */
+/**
+ * Throws `INVALID_ARGUMENT` unless `value` is a finite number.
+ *
+ * @example
+ * ```ts
+ * assertFiniteNumber("heatKernel", "t", t);
+ * ```
+ */
 export function assertFiniteNumber(fn: string, argument: string, value: unknown): asserts value is number {
   if (typeof value !== "number" || !Number.isFinite(value)) throw invalidArgument(fn, argument, "be a finite number", value);
 }
 
-/** Throws `INVALID_ARGUMENT` unless `value` is a finite number > 0. */
+/**
+ * Throws `INVALID_ARGUMENT` unless `value` is a finite number > 0.
+ *
+ * @example
+ * ```ts
+ * assertPositiveNumber("sampleKappa", "radius", radius);
+ * ```
+ */
 export function assertPositiveNumber(fn: string, argument: string, value: unknown): asserts value is number {
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
     throw invalidArgument(fn, argument, "be a finite number > 0", value);
   }
 }
 
-/** Throws `INVALID_ARGUMENT` unless `value` is a finite number ≥ 0. */
+/**
+ * Throws `INVALID_ARGUMENT` unless `value` is a finite number ≥ 0.
+ *
+ * @example
+ * ```ts
+ * assertNonNegativeNumber("langevin", "stepSize", h);
+ * ```
+ */
 export function assertNonNegativeNumber(fn: string, argument: string, value: unknown): asserts value is number {
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
     throw invalidArgument(fn, argument, "be a finite number >= 0", value);
   }
 }
 
-/** Throws `INVALID_ARGUMENT` unless `value` is a number in the closed or open interval given. */
+/**
+ * Throws `INVALID_ARGUMENT` unless `value` is a number in the closed or open interval given.
+ *
+ * @example
+ * ```ts
+ * assertInRange("geometrics", "p", p, { min: 0, max: 1, minExclusive: true });
+ * ```
+ */
 export function assertInRange(
   fn: string,
   argument: string,
@@ -59,7 +94,14 @@ export function assertInRange(
   }
 }
 
-/** Throws `SHAPE_MISMATCH` unless `array.length === expected`. */
+/**
+ * Throws `SHAPE_MISMATCH` unless `array.length === expected`.
+ *
+ * @example
+ * ```ts
+ * assertLength("score", "x", x, count * dim);
+ * ```
+ */
 export function assertLength(fn: string, argument: string, array: ArrayLike<unknown>, expected: number): void {
   if (array.length !== expected) {
     throw new ParabolicError(
@@ -70,7 +112,14 @@ export function assertLength(fn: string, argument: string, array: ArrayLike<unkn
   }
 }
 
-/** Throws `NON_FINITE` at the first NaN or ±∞ entry of `array`, naming its index. */
+/**
+ * Throws `NON_FINITE` at the first NaN or ±∞ entry of `array`, naming its index.
+ *
+ * @example
+ * ```ts
+ * assertAllFinite("train", "batch", batch);
+ * ```
+ */
 export function assertAllFinite(fn: string, argument: string, array: ArrayLike<number>): void {
   for (let i = 0; i < array.length; i++) {
     const v = array[i]!;

@@ -504,7 +504,15 @@ export function normals(k: Key, options: Readonly<{ count: number }>): Float64Ar
   return fillNormals(randomStream(k), new Float64Array(options.count));
 }
 
-/** `count` Exp(1) variates from `k`. */
+/**
+ * `count` Exp(1) variates from `k`.
+ *
+ * @throws ParabolicError `INVALID_ARGUMENT` for a bad key or count.
+ * @example
+ * ```ts
+ * const e = exponentials(key(5), { count: 1000 });
+ * ```
+ */
 export function exponentials(k: Key, options: Readonly<{ count: number }>): Float64Array {
   checkCount("exponentials", options.count);
   return fillExponentials(randomStream(k), new Float64Array(options.count));
@@ -525,7 +533,15 @@ export function gammas(k: Key, options: Readonly<{ shape: number; count: number 
   return fillGammas(randomStream(k), new Float64Array(options.count), options.shape);
 }
 
-/** `count` χ²_k variates from `k`. */
+/**
+ * `count` χ² variates with `degreesOfFreedom` (> 0, not necessarily an integer) from `k`.
+ *
+ * @throws ParabolicError `INVALID_ARGUMENT` for degreesOfFreedom ≤ 0 or non-finite, a bad key or count.
+ * @example
+ * ```ts
+ * const q = chiSquares(key(6), { degreesOfFreedom: 3, count: 1000 });
+ * ```
+ */
 export function chiSquares(k: Key, options: Readonly<{ degreesOfFreedom: number; count: number }>): Float64Array {
   const dof = options.degreesOfFreedom;
   if (typeof dof !== "number" || !Number.isFinite(dof) || dof <= 0) {
@@ -537,7 +553,15 @@ export function chiSquares(k: Key, options: Readonly<{ degreesOfFreedom: number;
   return out;
 }
 
-/** `count` Geometric(p) variates (failures before the first success) from `k`, p ∈ (0, 1]. */
+/**
+ * `count` Geometric(p) variates (failures before the first success) from `k`, p ∈ (0, 1].
+ *
+ * @throws ParabolicError `INVALID_ARGUMENT` for p outside (0, 1], a bad key or count.
+ * @example
+ * ```ts
+ * const failures = geometrics(key(7), { p: 0.25, count: 1000 });
+ * ```
+ */
 export function geometrics(k: Key, options: Readonly<{ p: number; count: number }>): Float64Array {
   const p = options.p;
   if (typeof p !== "number" || !(p > 0 && p <= 1)) throw invalidArgument("geometrics", "p", "be a number in (0, 1]", p);

@@ -23,7 +23,14 @@ const WG = [
 const EPS = Number.EPSILON;
 const UFLOW = 2.2250738585072014e-308;
 
-/** Result of {@link integrate}. */
+/**
+ * Result of {@link integrate}.
+ *
+ * @example
+ * ```ts
+ * const { value, error, converged } = integrate(Math.exp, 0, 1);
+ * ```
+ */
 export type IntegrateResult = Readonly<{
   /** The integral estimate. */
   value: number;
@@ -35,7 +42,14 @@ export type IntegrateResult = Readonly<{
   evaluations: number;
 }>;
 
-/** Options of {@link integrate}. */
+/**
+ * Options of {@link integrate}.
+ *
+ * @example
+ * ```ts
+ * const options: IntegrateOptions = { tolerance: 1e-12, relativeTolerance: 1e-12, maxIntervals: 5000 };
+ * ```
+ */
 export type IntegrateOptions = Readonly<{
   /** Absolute error target (default 1e-10). */
   tolerance?: number;

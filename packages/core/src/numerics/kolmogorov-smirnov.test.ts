@@ -106,6 +106,8 @@ describe("Kolmogorov distribution (one-sample p-values)", () => {
       expect((e as ParabolicError).details.index).toBe(1);
     }
     expect(() => ksTest([0.5], () => 2)).toThrowError(/'cdf' must return a probability/);
+    expect(() => kolmogorovSmirnovSf(0, 0.1)).toThrowError(/'n' must be a positive integer/);
+    expect(() => kolmogorovSmirnovSf(10, Number.NaN)).toThrowError(/'d' must be a number/);
   });
 });
 

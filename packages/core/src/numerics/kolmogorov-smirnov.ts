@@ -16,6 +16,7 @@
  * expensive, then the one-sample distribution with n = round(nm/(n+m)) (as SciPy does).
  */
 import { ParabolicError, invalidArgument } from "../errors.js";
+import { assertPositiveInteger } from "../validate.js";
 import { logGamma } from "./log-gamma.js";
 
 const SQRT_2PI = Math.sqrt(2 * Math.PI);
@@ -180,11 +181,24 @@ export function pelzGoodCdf(n: number, d: number): number {
 }
 
 /**
- * P(Dₙ ≥ d) for the two-sided one-sample Kolmogorov–Smirnov statistic (see the module notes for the method).
+ * The p-value P(Dₙ ≥ d) of the two-sided one-sample Kolmogorov–Smirnov statistic, for callers that already have
+ * the statistic (e.g. a supremum computed on a grid). Method as in {@link ksTest}.
  *
- * @internal exported for tests and for packages that already have the statistic.
+ * @param n - the sample size (a positive integer).
+ * @param d - the observed statistic.
+ * @example
+ * ```ts
+ * kolmogorovSmirnovSf(10, 0.274);     // 0.3715203845434957 (1 − MTW's published 0.6284796154565043)
+ * kolmogorovSmirnovSf(1e6, 1.3581e-3); // ≈ 0.05
+ * ```
  */
 export function kolmogorovSmirnovSf(n: number, d: number): number {
+  assertPositiveInteger("kolmogorovSmirnovSf", "n", n);
+  if (typeof d !== "number" || Number.isNaN(d)) throw invalidArgument("kolmogorovSmirnovSf", "d", "be a number", d);
+  return kolmogorovSf(n, d);
+}
+
+function kolmogorovSf(n: number, d: number): number {
   if (d >= 1) return 0;
   const t = n * d;
   if (t <= 0.5) return 1;
@@ -204,7 +218,15 @@ export function kolmogorovSmirnovSf(n: number, d: number): number {
   return 1 - pelzGoodCdf(n, d);
 }
 
-/** Result of a Kolmogorov–Smirnov test. */
+/**
+ * Result of a Kolmogorov–Smirnov test.
+ *
+ * @example
+ * ```ts
+ * const r: KsResult = ksTest(samples, normalCdf);
+ * if (r.pValue < 0.01) console.warn(`KS rejects: D = ${r.statistic}`);
+ * ```
+ */
 export type KsResult = Readonly<{
   /** The KS statistic D (sup-distance between distribution functions). */
   statistic: number;
@@ -257,7 +279,7 @@ export function ksTest(samples: ArrayLike<number>, cdf: (x: number) => number): 
     if (dPlus > dMax) dMax = dPlus;
     if (dMinus > dMax) dMax = dMinus;
   }
-  return { statistic: dMax, pValue: kolmogorovSmirnovSf(n, dMax) };
+  return { statistic: dMax, pValue: kolmogorovSf(n, dMax) };
 }
 
 /**
@@ -343,5 +365,5 @@ export function ksTwoSample(
   const exact = method === "exact" || (method === "auto" && cost <= 5e7);
   if (exact) return { statistic, pValue: twoSampleExactSf(n, m, dInt) };
   const en = Math.max(1, Math.round((n * m) / (n + m)));
-  return { statistic, pValue: kolmogorovSmirnovSf(en, statistic) };
+  return { statistic, pValue: kolmogorovSf(en, statistic) };
 }

@@ -6,6 +6,13 @@ import { assertLength } from "../validate.js";
  *
  * @remarks `variance` is the unbiased sample variance (divisor n − 1); `standardError` = √(variance / n), the
  * standard error of the mean. Both are NaN until two values have been pushed; `mean` is NaN before the first.
+ *
+ * @example
+ * ```ts
+ * const m: RunningMoments = runningMoments();
+ * m.pushAll([1, 2, 3]);
+ * m.variance; // 1
+ * ```
  */
 export type RunningMoments = {
   /** Adds one observation. */
