@@ -30,3 +30,13 @@ export {
   lowDensityQueries,
   type LowDensitySet,
 } from "./mode-statistics.js";
+export {
+  decodeIdx,
+  parseIdx,
+  encodeIdx,
+  IDX_DEFAULT_MAX_BYTES,
+  type IdxArray,
+  type IdxDataType,
+  type IdxTypedArray,
+  type IdxParseOptions,
+} from "./idx.js";
