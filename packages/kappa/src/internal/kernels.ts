@@ -1,4 +1,4 @@
-import { fillNormals, nextGamma, nextGeometric, nextNormal, type RandomStream } from "@parabolic/core";
+import { fillExponentials, fillNormals, nextGamma, nextGeometric, type RandomStream } from "@parabolic/core";
 import type { KappaSamples } from "../kappa-samples.js";
 
 /**
@@ -10,8 +10,8 @@ import type { KappaSamples } from "../kappa-samples.js";
  * Gamma part of a:
  *
  * - κ: a ~ Gamma(d/2 + 1) = q/2 + E′, with E′ ~ Exp(1) (the spec's last two normals enter only through
- *   g²_{d+1} + g²_{d+2} ~ χ²₂ = 2·Exp(1), so they are drawn as one exponential by inversion); W ~ Exp(1)
- *   independent, by inversion.
+ *   g²_{d+1} + g²_{d+2} ~ χ²₂ = 2·Exp(1), so they are drawn as one exponential); W ~ Exp(1) independent.
+ *   Exponentials come from core's ziggurat (`fillExponentials`, one batch per chunk of rows).
  * - ν: a ~ Gamma(d/2, rate c) = q/(2c), c = 1 + 2/d; W ~ Gamma(j + 1, rate c), j − 2 ~ Geometric(2/(d + 2)).
  * - D: a ~ Gamma((d + 1)/2, rate 1 + 1/d) = (q + g²)/(2(1 + 1/d)); W = d·E₁ + E₂/(1 + 1/d).
  *
@@ -50,9 +50,12 @@ export const kappaKernel: Kernel = (stream, out, start, end) => {
   const rowsPerChunk = Math.max(1, Math.floor(CHUNK / dim));
   const twoOverD = 2 / dim;
   const dim4 = dim & ~3;
+  // the chunk's 2 exponentials per row, drawn in one batch (a tight loop beats a call per variate at small d)
+  const exps = new Float64Array(2 * Math.min(rowsPerChunk, end - start));
   for (let r0 = start; r0 < end; r0 += rowsPerChunk) {
     const r1 = Math.min(end, r0 + rowsPerChunk);
     fillNormals(stream, zeta.subarray(r0 * dim, r1 * dim));
+    fillExponentials(stream, 2 * (r1 - r0) === exps.length ? exps : exps.subarray(0, 2 * (r1 - r0)));
     for (let i = r0; i < r1; i++) {
       const off = i * dim;
       const e = off + dim;
@@ -75,11 +78,18 @@ export const kappaKernel: Kernel = (stream, out, start, end) => {
       for (; j < e; j++) q0 += zeta[j]! * zeta[j]!;
       let q = q0 + q1 + (q2 + q3);
       if (q === 0) q = redrawZeroRow(stream, zeta, off, dim);
-      const ai = 0.5 * q - Math.log(stream.nextOpenDouble());
-      const wi = -Math.log(stream.nextOpenDouble());
+      const k = 2 * (i - r0);
+      const ai = 0.5 * q + exps[k]!;
+      const wi = exps[k + 1]!;
       const sig = Math.exp(-twoOverD * (ai + wi)) * INV_4PI;
       const f = 2 * Math.sqrt((sig * ai) / q);
-      for (j = off; j < e; j++) zeta[j] = zeta[j]! * f;
+      for (j = off; j < e4; j += 4) {
+        zeta[j] = zeta[j]! * f;
+        zeta[j + 1] = zeta[j + 1]! * f;
+        zeta[j + 2] = zeta[j + 2]! * f;
+        zeta[j + 3] = zeta[j + 3]! * f;
+      }
+      for (; j < e; j++) zeta[j] = zeta[j]! * f;
       sigma[i] = sig;
       a[i] = ai;
       w[i] = wi;
@@ -126,7 +136,13 @@ export const nuKernel: Kernel = (stream, out, start, end) => {
       const wi = nextGamma(stream, jj + 1) * invC;
       const sig = Math.exp(-twoOverD * (ai + wi)) * INV_4PI;
       const f = 2 * Math.sqrt((sig * ai) / q);
-      for (j = off; j < e; j++) zeta[j] = zeta[j]! * f;
+      for (j = off; j < e4; j += 4) {
+        zeta[j] = zeta[j]! * f;
+        zeta[j + 1] = zeta[j + 1]! * f;
+        zeta[j + 2] = zeta[j + 2]! * f;
+        zeta[j + 3] = zeta[j + 3]! * f;
+      }
+      for (; j < e; j++) zeta[j] = zeta[j]! * f;
       sigma[i] = sig;
       a[i] = ai;
       w[i] = wi;
@@ -141,9 +157,14 @@ export const driftKernel: Kernel = (stream, out, start, end) => {
   const twoOverD = 2 / dim;
   const dim4 = dim & ~3;
   const invRate = 1 / (1 + 1 / dim);
+  // per row: one extra normal (the χ²₁ part of a) and two exponentials, drawn in batches per chunk
+  const extra = new Float64Array(3 * Math.min(rowsPerChunk, end - start));
   for (let r0 = start; r0 < end; r0 += rowsPerChunk) {
     const r1 = Math.min(end, r0 + rowsPerChunk);
+    const rows = r1 - r0;
     fillNormals(stream, zeta.subarray(r0 * dim, r1 * dim));
+    fillNormals(stream, extra.subarray(0, rows));
+    fillExponentials(stream, extra.subarray(rows, 3 * rows));
     for (let i = r0; i < r1; i++) {
       const off = i * dim;
       const e = off + dim;
@@ -166,14 +187,18 @@ export const driftKernel: Kernel = (stream, out, start, end) => {
       for (; j < e; j++) q0 += zeta[j]! * zeta[j]!;
       let q = q0 + q1 + (q2 + q3);
       if (q === 0) q = redrawZeroRow(stream, zeta, off, dim);
-      const g = nextNormal(stream);
+      const g = extra[i - r0]!;
       const ai = 0.5 * (q + g * g) * invRate;
-      const e1 = -Math.log(stream.nextOpenDouble());
-      const e2 = -Math.log(stream.nextOpenDouble());
-      const wi = dim * e1 + e2 * invRate;
+      const wi = dim * extra[rows + 2 * (i - r0)]! + extra[rows + 2 * (i - r0) + 1]! * invRate;
       const sig = Math.exp(-twoOverD * (ai + wi)) * INV_4PI;
       const f = 2 * Math.sqrt((sig * ai) / q);
-      for (j = off; j < e; j++) zeta[j] = zeta[j]! * f;
+      for (j = off; j < e4; j += 4) {
+        zeta[j] = zeta[j]! * f;
+        zeta[j + 1] = zeta[j + 1]! * f;
+        zeta[j + 2] = zeta[j + 2]! * f;
+        zeta[j + 3] = zeta[j + 3]! * f;
+      }
+      for (; j < e; j++) zeta[j] = zeta[j]! * f;
       sigma[i] = sig;
       a[i] = ai;
       w[i] = wi;
