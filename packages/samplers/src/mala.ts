@@ -74,37 +74,35 @@ export function mala(options: MalaOptions): SamplingKernel<MalaState, MalaInfo> 
       const proposalFinite = !hasNonFinite(y);
       const lpy = proposalFinite ? logDensities(y, count) : new Float64Array(count).fill(-Infinity);
       const gy = proposalFinite ? evaluateScore(fn, score, y, evalTime) : new Float64Array(y.length);
-      const position = new Float64Array(x.length);
-      const lp = new Float64Array(count);
-      const sc = new Float64Array(x.length);
+      const position = x.slice();
+      const lp = state.logDensity.slice();
+      const sc = gx.slice();
       const accepted = new Uint8Array(count);
       let nAccepted = 0;
       let sumProbability = 0;
       const inv4h = 1 / (4 * h);
       for (let r = 0; r < count; r++) {
+        const o = r * dim;
         let forward = 0; // ‖y − x − h g(x)‖²
         let backward = 0; // ‖x − y − h g(y)‖²
         for (let c = 0; c < dim; c++) {
-          const i = r * dim + c;
-          const f = y[i]! - x[i]! - h * gx[i]!;
-          const b = x[i]! - y[i]! - h * gy[i]!;
+          const xi = x[o + c]!;
+          const yi = y[o + c]!;
+          const f = yi - xi - h * gx[o + c]!;
+          const b = xi - yi - h * gy[o + c]!;
           forward += f * f;
           backward += b * b;
         }
-        let logAlpha = lpy[r]! - state.logDensity[r]! - (backward - forward) * inv4h;
-        if (Number.isNaN(logAlpha)) logAlpha = -Infinity;
-        const probability = logAlpha >= 0 ? 1 : Math.exp(logAlpha);
+        const logAlpha = lpy[r]! - lp[r]! - (backward - forward) * inv4h;
+        // NaN (e.g. a proposal outside the support) counts as a rejection
+        const probability = logAlpha >= 0 ? 1 : logAlpha < 0 ? Math.exp(logAlpha) : 0;
         sumProbability += probability;
-        const u = stream.nextOpenDouble();
-        const take = Math.log(u) < logAlpha;
-        const src = take ? y : x;
-        const srcScore = take ? gy : gx;
-        for (let c = 0; c < dim; c++) {
-          position[r * dim + c] = src[r * dim + c]!;
-          sc[r * dim + c] = srcScore[r * dim + c]!;
-        }
-        lp[r] = take ? lpy[r]! : state.logDensity[r]!;
-        if (take) {
+        if (stream.nextDouble() < probability) {
+          for (let c = 0; c < dim; c++) {
+            position[o + c] = y[o + c]!;
+            sc[o + c] = gy[o + c]!;
+          }
+          lp[r] = lpy[r]!;
           accepted[r] = 1;
           nAccepted++;
         }

@@ -129,7 +129,8 @@ function makeScratch(dim: number, H: number, maxDirections: number): Scratch {
 /** act, act′, act″ of z into a, p, q at index i. */
 function activate(kind: Activation, z: number, a: Float64Array, p: Float64Array, q: Float64Array, i: number): void {
   if (kind === "tanh") {
-    const t = Math.tanh(z);
+    // tanh via one exp (faster than Math.tanh in V8; absolute error ≲ 1e-16, saturates correctly at ±∞)
+    const t = 1 - 2 / (Math.exp(2 * z) + 1);
     const d = 1 - t * t;
     a[i] = t;
     p[i] = d;

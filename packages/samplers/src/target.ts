@@ -88,13 +88,35 @@ export function gaussianTarget(
   const precision = variance.map((v) => 1 / v);
   let logNorm = 0;
   for (let k = 0; k < dim; k++) logNorm -= 0.5 * Math.log(2 * Math.PI * variance[k]!);
+  if (dim === 1) {
+    const m = mean[0]!;
+    const p = precision[0]!;
+    return {
+      dim,
+      score: (x) => {
+        const out = new Float64Array(x.length);
+        for (let i = 0; i < x.length; i++) out[i] = (m - x[i]!) * p;
+        return out;
+      },
+      logDensity: (x) => {
+        const out = new Float64Array(x.length);
+        const hp = 0.5 * p;
+        for (let i = 0; i < x.length; i++) {
+          const d = x[i]! - m;
+          out[i] = logNorm - hp * d * d;
+        }
+        return out;
+      },
+    };
+  }
   return {
     dim,
     score: (x) => {
       const out = new Float64Array(x.length);
-      for (let i = 0; i < x.length; i++) {
-        const k = i % dim;
-        out[i] = -(x[i]! - mean[k]!) * precision[k]!;
+      const n = x.length / dim;
+      for (let r = 0; r < n; r++) {
+        const o = r * dim;
+        for (let k = 0; k < dim; k++) out[o + k] = (mean[k]! - x[o + k]!) * precision[k]!;
       }
       return out;
     },
@@ -103,7 +125,10 @@ export function gaussianTarget(
       const out = new Float64Array(n);
       for (let r = 0; r < n; r++) {
         let s = logNorm;
-        for (let k = 0; k < dim; k++) s -= 0.5 * (x[r * dim + k]! - mean[k]!) ** 2 * precision[k]!;
+        for (let k = 0; k < dim; k++) {
+          const d = x[r * dim + k]! - mean[k]!;
+          s -= 0.5 * d * d * precision[k]!;
+        }
         out[r] = s;
       }
       return out;
