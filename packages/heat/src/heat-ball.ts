@@ -184,7 +184,15 @@ function densityEngine(
         out.warnings[i]!.push("the field returned NaN or +∞ at a heat-ball point");
         continue;
       }
-      out.ess[i] = M === -Infinity ? 0 : effectiveSampleSize(psiK);
+      if (M === -Infinity) {
+        out.status[i] = "non_positive";
+        out.logDensity[i] = -Infinity;
+        out.standardError[i] = Number.NaN;
+        out.ess[i] = 0;
+        out.warnings[i]!.push("every ball point has zero density");
+        continue;
+      }
+      out.ess[i] = effectiveSampleSize(psiK);
       const parts: Part[] = [];
       const bK = new Float64Array(N);
       let wMax = 0;
