@@ -1,0 +1,45 @@
+/**
+ * `@parabolic/hhd`: weighted Helmholtz–Hodge decomposition of score errors.
+ *
+ * @packageDocumentation
+ */
+export type { VectorField, ScalarField } from "./types.js";
+export {
+  createGrid2D,
+  cellCentres,
+  faceMidpoints,
+  sampleFaceField,
+  faceWeights,
+  cellCentredField,
+  type Grid2D,
+  type FaceField,
+} from "./grid-2d.js";
+export {
+  weightedDivergence,
+  applyWeightedLaplacian,
+  solveWeightedPoisson,
+  type SolveStatus,
+  type Preconditioner,
+  type WeightedPoissonOptions,
+  type WeightedPoissonResult,
+} from "./weighted-poisson.js";
+export {
+  decomposeOnGrid,
+  decomposeFaceField,
+  faceGradient,
+  weightedFaceInner,
+  weightedFaceNorm2,
+  weightedFaceDistance2,
+  type DecomposeOnGridOptions,
+  type GridDecomposition,
+  type DecompositionNorms,
+} from "./grid-decomposition.js";
+export {
+  symplecticGenerator,
+  solenoidalField,
+  gradientField,
+  perturbedScore,
+  equalNormPair,
+  sumFields,
+  scoreError,
+} from "./test-fields.js";
