@@ -51,3 +51,43 @@ export {
 export { type AdamOptions, type AdamState, type Adam, createAdam } from "./optimizer.js";
 export { type Checkpoint, encodeCheckpoint, decodeCheckpoint, crc32 } from "./checkpoint.js";
 export { type EvaluationContext, type TrainOptions, type TrainResult, train } from "./trainer.js";
+export {
+  type HeatBallGroups,
+  type HeatBallResidualLossOptions,
+  heatBallLogResidual,
+  heatBallResidualLoss,
+  scoreConsistencyLoss,
+  anchorLoss,
+} from "./heat-ball-residual.js";
+export {
+  type HeatDrift,
+  type HeatBallGroupOptions,
+  type HeatBallGroupsHost,
+  sampleHeatBallGroups,
+  heatBallGroupTensors,
+  groupTensors,
+} from "./heat-ball-groups.js";
+export {
+  type CenterBatch,
+  type CenterSampler,
+  type LossWeight,
+  type HeatBallObjectiveOptions,
+  type HeatBallTerms,
+  type HeatBallObjective,
+  gaussianCenters,
+  pooledCenters,
+  heatBallObjective,
+} from "./heat-ball-objective.js";
+export { type CenterPoolOptions, type CenterPool, simulateCenterPool } from "./center-pool.js";
+export { type DiffusionSde, type ScoreFn, xTimeSde, heatTimeSde, tensorScore } from "./diffusion-sde.js";
+export {
+  type SamplerStatus,
+  type SamplerResult,
+  type TimeGrid,
+  type SamplerOptions,
+  type ReverseSdeOptions,
+  type ProbabilityFlowOptions,
+  timeGrid,
+  sampleReverseSde,
+  sampleProbabilityFlow,
+} from "./reverse-samplers.js";
