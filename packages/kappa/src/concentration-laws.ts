@@ -2,10 +2,25 @@ import { assertPositiveInteger, chiSquareCdf, logGamma, normalCdf } from "@parab
 import { checkKappaSamples } from "./internal/validate.js";
 import type { KappaSamples } from "./kappa-samples.js";
 
-/** Names of the transformed statistics of a κ sample whose laws are known (spec heat-ball §4, Theorem K). */
+/**
+ * Names of the transformed statistics of a κ sample whose laws are known (spec heat-ball §4, Theorem K).
+ *
+ * @example
+ * ```ts
+ * const id: KappaLawId = "twoW"; // 2 log Φ ~ χ²₂
+ * ```
+ */
 export type KappaLawId = "twoW" | "twoA" | "timeLog" | "heatRadius" | "radial" | "timeNormal" | "radialDeficit";
 
-/** A transformed statistic of κ samples and its reference law. */
+/**
+ * A transformed statistic of κ samples and its reference law.
+ *
+ * @example
+ * ```ts
+ * const law: KappaLaw = kappaLaws(16).find((l) => l.id === "timeLog")!; // χ²₂₀
+ * law.cdf(20); // ≈ 0.542
+ * ```
+ */
 export type KappaLaw = {
   readonly id: KappaLawId;
   /** The statistic, in the spec's notation. */
@@ -148,7 +163,14 @@ export function kappaLawStatistics(samples: KappaSamples): Readonly<Record<Kappa
   return out;
 }
 
-/** Exact mean and standard deviation of a concentrating statistic, its d → ∞ limit and predicted spread. */
+/**
+ * Exact mean and standard deviation of a concentrating statistic, its d → ∞ limit and predicted spread.
+ *
+ * @example
+ * ```ts
+ * const m: ConcentrationMoments = kappaConcentration(256).fourPiSigma; // mean 0.3636, sd 0.0322
+ * ```
+ */
 export type ConcentrationMoments = {
   readonly mean: number;
   readonly sd: number;

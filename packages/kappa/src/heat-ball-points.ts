@@ -2,7 +2,14 @@ import { assertAllFinite, assertLength, assertPositiveNumber, invalidArgument, P
 import { checkKappaSamples } from "./internal/validate.js";
 import type { KappaSamples } from "./kappa-samples.js";
 
-/** Options of {@link heatBallPoints}. */
+/**
+ * Options of {@link heatBallPoints}.
+ *
+ * @example
+ * ```ts
+ * const options: HeatBallPointsOptions = { antithetic: true, sign: -1 };
+ * ```
+ */
 export type HeatBallPointsOptions = {
   /**
    * Also emit the mirrored points y₀ − sign·rζᵢ (antithetic pairs), as rows `count … 2·count − 1`.
@@ -18,7 +25,14 @@ export type HeatBallPointsOptions = {
   readonly sign?: 1 | -1;
 };
 
-/** Space-time points of a heat ball: `points` is `rows × dim` row-major, `times` has `rows` entries. */
+/**
+ * Space-time points of a heat ball: `points` is `rows × dim` row-major, `times` has `rows` entries.
+ *
+ * @example
+ * ```ts
+ * const { points, times }: HeatBallPoints = heatBallPoints(new Float64Array(2), 1, 0.5, sampleKappa(key(3), { dim: 2, count: 8 }));
+ * ```
+ */
 export type HeatBallPoints = {
   readonly points: Float64Array;
   readonly times: Float64Array;

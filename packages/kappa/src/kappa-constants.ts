@@ -1,6 +1,13 @@
 import { assertPositiveInteger, logGamma } from "@parabolic/core";
 
-/** Closed-form constants of the κ-measure in dimension d (spec heat-ball §5). */
+/**
+ * Closed-form constants of the κ-measure in dimension d (spec heat-ball §5).
+ *
+ * @example
+ * ```ts
+ * const { m2 }: KappaConstants = kappaConstants(256); // 0.0578700…
+ * ```
+ */
 export type KappaConstants = {
   /** E_κ[ς] = (1/4π)·(d/(d+2))^{d/2+2}; also ∬_{E₁} k = E_κ[ς], the normaliser of ν. */
   readonly meanSigma: number;

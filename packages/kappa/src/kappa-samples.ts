@@ -14,6 +14,13 @@ import { checkSampleOptions } from "./internal/validate.js";
  *
  * A heat-ball point for centre (y₀, s₀) and radius r is (y₀ + rζᵢ, s₀ − r²ςᵢ) (see {@link heatBallPoints} for
  * the sign convention). All buffers are Float64Array and owned by the caller once returned.
+ *
+ * @example
+ * ```ts
+ * const s: KappaSamples = sampleKappa(key(1), { dim: 3, count: 2 });
+ * const zeta1 = s.zeta.subarray(3, 6); // ζ of the second sample
+ * const logPhi1 = s.w[1];              // log Φ(ζ₁, ς₁) ≥ 0
+ * ```
  */
 export type KappaSamples = {
   readonly dim: number;
@@ -28,10 +35,26 @@ export type KappaSamples = {
   readonly w: Float64Array;
 };
 
-/** Which of the three unit-weight measures on E₁ a sampler draws from. */
+/**
+ * Which of the three unit-weight measures on E₁ a sampler draws from: κ (`"kappa"`), the source measure ν
+ * (`"nu"`) or the drift measure D (`"drift"`).
+ *
+ * @example
+ * ```ts
+ * const marginal = sigmaMarginal("nu" satisfies KappaMeasure, 16); // from "@parabolic/kappa/testing"
+ * ```
+ */
 export type KappaMeasure = "kappa" | "nu" | "drift";
 
-/** Options of the key-first batch samplers. */
+/**
+ * Options of the key-first batch samplers.
+ *
+ * @example
+ * ```ts
+ * const options: KappaSampleOptions = { dim: 256, count: 64 };
+ * const s = sampleKappa(key(2), options);
+ * ```
+ */
 export type KappaSampleOptions = {
   /** Dimension d of ζ, an integer in [1, 65536]. */
   readonly dim: number;

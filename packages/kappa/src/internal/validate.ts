@@ -1,7 +1,14 @@
 import { assertPositiveInteger, describeValue, ParabolicError } from "@parabolic/core";
 import type { KappaSampleOptions, KappaSamples } from "../kappa-samples.js";
 
-/** Largest dimension the samplers accept (the spec's range is d = 1 … 65 536). */
+/**
+ * Largest dimension the samplers accept (the spec's range is d = 1 … 65 536).
+ *
+ * @example
+ * ```ts
+ * sampleKappa(key(1), { dim: MAX_KAPPA_DIM, count: 1 }); // ok; MAX_KAPPA_DIM + 1 throws INVALID_ARGUMENT
+ * ```
+ */
 export const MAX_KAPPA_DIM = 65536;
 
 /** Internal: validates `{ dim, count }` of a sampler call. */

@@ -120,7 +120,15 @@ function integrateMu(g: (mu: number) => number, lo: number, hi: number, panels: 
   return total;
 }
 
-/** The ς-marginal of one of the measures, by quadrature of its definition (see the module notes). */
+/**
+ * The ς-marginal of one of the measures, by quadrature of its definition (see the module notes).
+ *
+ * @example
+ * ```ts
+ * const m: SigmaMarginal = sigmaMarginal("kappa", 2);
+ * m.cdfSigma(1 / (8 * Math.PI)); // P(ς ≤ 1/(8π))
+ * ```
+ */
 export type SigmaMarginal = {
   readonly measure: KappaMeasure;
   readonly dim: number;
@@ -192,7 +200,14 @@ export function sigmaMarginal(measure: KappaMeasure, dim: number, options: Reado
   };
 }
 
-/** Constants of §5 recomputed by 1-D quadrature of the definitions (oracle for {@link kappaConstants}). */
+/**
+ * Constants of §5 recomputed by 1-D quadrature of the definitions (oracle for `kappaConstants`).
+ *
+ * @example
+ * ```ts
+ * const q: QuadratureConstants = kappaConstantsByQuadrature(2); // q.meanSigma ≈ 1/(32π)
+ * ```
+ */
 export type QuadratureConstants = {
   /** ∬ κ (must be 1). */
   readonly kappaMass: number;
