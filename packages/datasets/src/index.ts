@@ -70,3 +70,4 @@ export {
   type PixelStatistics,
   type PrepareImagesOptions,
 } from "./image-transforms.js";
+export { batches, type Batch, type BatchArray, type BatchOptions, type BatchSource } from "./batches.js";
