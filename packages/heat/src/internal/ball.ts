@@ -176,6 +176,7 @@ export function ballPoints(
 export type Request = { points: Float64Array; times: Float64Array };
 
 function concat(requests: readonly Request[], dim: number): Request {
+  if (requests.length === 1) return requests[0]!;
   let total = 0;
   for (const r of requests) total += r.times.length;
   const points = new Float64Array(total * dim);

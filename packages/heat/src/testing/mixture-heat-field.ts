@@ -29,7 +29,8 @@ export type JointHeatField = HeatField &
  *
  * @remarks A test/benchmark adapter, not a second oracle: `@parabolic/datasets` evaluates a mixture at one
  * transition per call, while heat-ball points each carry their own time. The package's tests check this
- * adapter against `forwardMarginal(…, heatTransition(s))` to rounding. Under the OU process (y = e^t x,
+ * adapter against `forwardMarginal(…, heatTransition(s))` to rounding (components below e^{−40} of the
+ * largest are skipped, a < 5e−18 relative change). Under the OU process (y = e^t x,
  * s = (e^{2t} − 1)/2) this is the exact OU marginal in heat coordinates.
  *
  * @throws ParabolicError `INVALID_ARGUMENT` for a mixture with a non-isotropic component.
@@ -52,31 +53,49 @@ export function mixtureHeatField(mixture: IsotropicMixtureLike): JointHeatField 
   const vars = Float64Array.from(mixture.isotropicVariances);
   const halfDLog2Pi = 0.5 * d * Math.log(2 * Math.PI);
 
+  // groups of consecutive components with equal variance share 1/v and log v
+  const sameAsPrevious = Uint8Array.from({ length: K }, (_, k) => (k > 0 && vars[k] === vars[k - 1] ? 1 : 0));
+  const constant = Float64Array.from(logW, (lw) => lw - halfDLog2Pi);
+
   function run(points: Float64Array, times: Float64Array, wantGradient: boolean): { logDensity: Float64Array; gradient: Float64Array } {
     const count = times.length;
     const lp = new Float64Array(count);
     const grad = new Float64Array(wantGradient ? count * d : 0);
     const lc = new Float64Array(K);
     const inv = new Float64Array(K);
+    const halfD = 0.5 * d;
     for (let n = 0; n < count; n++) {
-      const s = times[n]!;
+      const twoS = 2 * times[n]!;
       const o = n * d;
       let mx = -Infinity;
+      let kMax = 0;
+      let invV = 0;
+      let logV = 0;
       for (let k = 0; k < K; k++) {
-        const v = vars[k]! + 2 * s;
-        inv[k] = 1 / v;
+        if (sameAsPrevious[k] === 0) {
+          const v = vars[k]! + twoS;
+          invV = 1 / v;
+          logV = Math.log(v);
+        }
+        inv[k] = invV;
         let q = 0;
+        const mo = k * d;
         for (let i = 0; i < d; i++) {
-          const diff = points[o + i]! - means[k * d + i]!;
+          const diff = points[o + i]! - means[mo + i]!;
           q += diff * diff;
         }
-        const l = logW[k]! - halfDLog2Pi - 0.5 * d * Math.log(v) - 0.5 * q * inv[k]!;
+        const l = constant[k]! - halfD * logV - 0.5 * q * invV;
         lc[k] = l;
-        if (l > mx) mx = l;
+        if (l > mx) {
+          mx = l;
+          kMax = k;
+        }
       }
       let sum = 0;
       for (let k = 0; k < K; k++) {
-        const e = Math.exp(lc[k]! - mx);
+        // a component below e^{−40} of the largest changes w by < 5e−18 relative: skip its exp
+        const rel = lc[k]! - mx;
+        const e = k === kMax ? 1 : rel < -40 ? 0 : Math.exp(rel);
         lc[k] = e;
         sum += e;
       }
@@ -86,7 +105,8 @@ export function mixtureHeatField(mixture: IsotropicMixtureLike): JointHeatField 
         for (let k = 0; k < K; k++) {
           const f = lc[k]! * norm * inv[k]!;
           if (f === 0) continue;
-          for (let i = 0; i < d; i++) grad[o + i] = grad[o + i]! - f * (points[o + i]! - means[k * d + i]!);
+          const mo = k * d;
+          for (let i = 0; i < d; i++) grad[o + i] = grad[o + i]! - f * (points[o + i]! - means[mo + i]!);
         }
       }
     }
