@@ -7,4 +7,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   tsconfig: "tsconfig.build.json",
+  // keep "node:zlib" etc.: the loaders import Node built-ins lazily, and the prefix tells bundlers what they are
+  removeNodeProtocol: false,
 });
