@@ -22,6 +22,11 @@ export type Batch = Readonly<{
 /**
  * What {@link batches} iterates over: an in-memory dataset (`inputs` row-major `count × dim`, optional
  * `labels`), or any source that can `take` rows by index (e.g. lazily decoded data).
+ *
+ * @example
+ * ```ts
+ * const lazy: BatchSource = { count: 1000, take: (rows) => ({ inputs: Float32Array.from(rows) }) };
+ * ```
  */
 export type BatchSource =
   | Readonly<{ inputs: BatchArray; labels?: Uint8Array | Int32Array | undefined; count: number; dim: number }>

@@ -26,7 +26,14 @@ export type DownloadResult = Readonly<{
   fromCache: boolean;
 }>;
 
-/** SHA-256 of `bytes` as 64 lowercase hex digits (WebCrypto; works in Node ≥ 20 and browsers). */
+/**
+ * SHA-256 of `bytes` as 64 lowercase hex digits (WebCrypto; works in Node ≥ 20 and browsers).
+ *
+ * @example
+ * ```ts
+ * await sha256Hex(new Uint8Array([1, 2, 3])); // "039058c6…"
+ * ```
+ */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await globalThis.crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");

@@ -11,6 +11,11 @@ const LOG_2PI = Math.log(2 * Math.PI);
  * @remarks Give exactly one of `covariances` (full, symmetric positive definite; each as `d` rows of `d` numbers
  * or as a flat row-major array of `d²` numbers) and `scales` (isotropic standard deviations σ_k, Σ_k = σ_k² I;
  * one number for all components or one per component). Weights must be positive; they are normalised to sum 1.
+ *
+ * @example
+ * ```ts
+ * const spec: GaussianMixtureSpec = { weights: [0.3, 0.7], means: [[0, 0], [3, 1]], scales: [0.5, 1] };
+ * ```
  */
 export type GaussianMixtureSpec = Readonly<{
   /** Positive component weights (normalised internally). */
@@ -40,6 +45,12 @@ export type LogDensityAndScore = Readonly<{
  * `choleskyFactors`) are the mixture's own storage: treat them as read-only. Every method returns fresh arrays
  * owned by the caller. Log-densities use a stable log-sum-exp over components, so points far in the tails give
  * finite log-densities and scores (no underflow to −∞ or NaN).
+ *
+ * @example
+ * ```ts
+ * const p: GaussianMixture = gaussianMixture({ weights: [1], means: [[0, 0]], scales: 1 });
+ * p.logDensity([0, 0]); // [−log 2π]
+ * ```
  */
 export type GaussianMixture = ExactDistribution &
   Readonly<{
@@ -357,6 +368,11 @@ function isotropicVariance(m: Float64Array, d: number): number {
  * @remarks This `{ alpha, variance }` shape is shared with `@parabolic/heat`; build one with
  * {@link ouTransition}, {@link vpTransition}, {@link subVpTransition}, {@link veTransition} or
  * {@link heatTransition}.
+ *
+ * @example
+ * ```ts
+ * const tr: AffineGaussianTransition = { alpha: Math.exp(-0.5), variance: -Math.expm1(-1) }; // = ouTransition(0.5)
+ * ```
  */
 export type AffineGaussianTransition = Readonly<{
   /** Mean scaling α (finite). */

@@ -27,7 +27,14 @@ const TYPES: ReadonlyArray<{ code: number; type: IdxDataType; size: number }> = 
   { code: 0x0e, type: "float64", size: 8 },
 ];
 
-/** Largest decoded payload accepted by default (1 GiB). */
+/**
+ * Largest decoded payload accepted by default (1 GiB).
+ *
+ * @example
+ * ```ts
+ * await parseIdx(bytes, { maxBytes: 2 * IDX_DEFAULT_MAX_BYTES }); // allow up to 2 GiB
+ * ```
+ */
 export const IDX_DEFAULT_MAX_BYTES = 2 ** 30;
 
 /** Options of {@link decodeIdx} and {@link parseIdx}. */

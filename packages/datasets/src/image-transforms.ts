@@ -6,6 +6,12 @@ export type FloatDType = "float32" | "float64";
 
 /**
  * An in-memory dataset of fixed-size examples: `count × dim` row-major inputs and optional labels.
+ *
+ * @example
+ * ```ts
+ * const { dataset } = prepareImages(await loadMnist({ split: "test" }));
+ * dataset.shape; // [16, 16]
+ * ```
  */
 export type ArrayDataset = Readonly<{
   /** Row-major `count × dim`. */

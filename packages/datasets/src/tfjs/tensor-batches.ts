@@ -2,7 +2,14 @@ import { invalidArgument, type Key } from "@parabolic/core";
 import { cast, oneHot, tensor, tensor1d, tidy, type Tensor, type Tensor1D } from "@tensorflow/tfjs-core";
 import { batches, type BatchOptions, type BatchSource } from "../batches.js";
 
-/** A batch as tfjs tensors, owned by the iterator (see {@link tensorBatches}). */
+/**
+ * A batch as tfjs tensors, owned by the iterator (see {@link tensorBatches}).
+ *
+ * @example
+ * ```ts
+ * for await (const { inputs, labels } of tensorBatches(key(0), dataset, { batchSize: 64 })) console.log(inputs.shape);
+ * ```
+ */
 export type TensorBatch = {
   /** `[size, ...exampleShape]`, float32. */
   inputs: Tensor;
