@@ -115,7 +115,7 @@ describe("gaussianMixture", () => {
       let worst = 0;
       for (let i = 0; i < x.length / d; i++) {
         const xi = x.slice(i * d, (i + 1) * d);
-        const fd = finiteDifferenceGradient((y) => p.logDensity(y)[0]!, xi, 1e-3);
+        const fd = finiteDifferenceGradient((y) => p.logDensity(y)[0]!, xi, 2e-4);
         const s = score.subarray(i * d, (i + 1) * d);
         const diff = norm(Array.from(s, (v, j) => v - fd[j]!));
         worst = Math.max(worst, diff / Math.max(norm(s), 1));
