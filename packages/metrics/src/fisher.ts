@@ -4,10 +4,15 @@ import { checkPoints } from "./internal/points.js";
 /**
  * Score values at the particles: either the values themselves (row-major `count × dim`) or a batched function
  * that returns them for a `count × dim` array.
+ * @example
+ * ```ts
+ * const fromValues: ScoreValues = new Float64Array([-1, 0.5]);
+ * const fromFunction: ScoreValues = (x) => x.map((z) => -z);
+ * ```
  */
 export type ScoreValues = Float64Array | ((points: Float64Array) => Float64Array);
 
-/** Evaluates or checks a {@link ScoreValues} argument. */
+/** Evaluates or checks a {@link ScoreValues} argument. @internal */
 export function resolveScore(fn: string, argument: string, score: ScoreValues, points: Float64Array): Float64Array {
   let values: unknown;
   if (typeof score === "function") values = score(points);

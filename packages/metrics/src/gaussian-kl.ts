@@ -2,7 +2,14 @@ import { ParabolicError, assertAllFinite, assertLength } from "@parabolic/core";
 import { cholesky, forwardSolve, inverseFromCholesky, logDetFromCholesky } from "./internal/linalg.js";
 import { sampleMoments } from "./moments.js";
 
-/** A Gaussian law N(mean, covariance); `covariance` is row-major `dim × dim` with `dim = mean.length`. */
+/**
+ * A Gaussian law N(mean, covariance); `covariance` is row-major `dim × dim` with `dim = mean.length`.
+ *
+ * @example
+ * ```ts
+ * const standard2d: Gaussian = { mean: [0, 0], covariance: [1, 0, 0, 1] };
+ * ```
+ */
 export type Gaussian = Readonly<{ mean: ArrayLike<number>; covariance: ArrayLike<number> }>;
 
 function checkGaussian(fn: string, argument: string, g: Gaussian): number {

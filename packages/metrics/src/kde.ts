@@ -4,7 +4,15 @@ import { checkPoints, maybeSubsample } from "./internal/points.js";
 import { sampleMoments } from "./moments.js";
 import type { Key } from "@parabolic/core";
 
-/** A one-dimensional Gaussian kernel density estimate. */
+/**
+ * A one-dimensional Gaussian kernel density estimate.
+ *
+ * @example
+ * ```ts
+ * const kde: Kde1d = gaussianKde1d(samples);
+ * kde.pdf(0);
+ * ```
+ */
 export type Kde1d = Readonly<{
   count: number;
   /** Kernel standard deviation. */
@@ -13,7 +21,14 @@ export type Kde1d = Readonly<{
   pdf(x: number): number;
 }>;
 
-/** Bandwidth rule of a KDE: a number (kernel standard deviation) or a rule on the sample. */
+/**
+ * Bandwidth rule of a KDE: a number (kernel standard deviation) or a rule on the sample.
+ *
+ * @example
+ * ```ts
+ * gaussianKde1d(samples, { bandwidth: "silverman" });
+ * ```
+ */
 export type BandwidthRule = number | "scott" | "silverman";
 
 function sampleSd(samples: Float64Array): number {

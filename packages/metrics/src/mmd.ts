@@ -2,7 +2,14 @@ import { assertPositiveNumber, invalidArgument, type Key } from "@parabolic/core
 import { median } from "./internal/select.js";
 import { checkPoints, maybeSubsample, squaredDistance } from "./internal/points.js";
 
-/** Result of {@link maximumMeanDiscrepancy}. */
+/**
+ * Result of {@link maximumMeanDiscrepancy}.
+ *
+ * @example
+ * ```ts
+ * const { mmdSquared, bandwidth } = maximumMeanDiscrepancy(x, y, { dim: 1 });
+ * ```
+ */
 export type MmdResult = Readonly<{
   /** MMD² estimate (the unbiased one can be slightly negative). */
   mmdSquared: number;

@@ -1,7 +1,14 @@
 import { ParabolicError, assertAllFinite, assertNonNegativeNumber, assertPositiveInteger, invalidArgument } from "@parabolic/core";
 import { checkPoints, squaredDistance } from "./internal/points.js";
 
-/** Particle counts per mode after nearest-mode assignment. */
+/**
+ * Particle counts per mode after nearest-mode assignment.
+ *
+ * @example
+ * ```ts
+ * const { proportions, unassigned } = modeProportions(x, { dim: 1, modes: new Float64Array([-4, 4]), radius: 3 });
+ * ```
+ */
 export type ModeProportions = Readonly<{
   /** Particles assigned to each mode (length = number of modes). */
   counts: Float64Array;

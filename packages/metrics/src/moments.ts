@@ -1,7 +1,14 @@
 import { assertInRange } from "@parabolic/core";
 import { checkPoints } from "./internal/points.js";
 
-/** Mean vector and covariance matrix of a particle set (Float64, row-major `dim × dim`). */
+/**
+ * Mean vector and covariance matrix of a particle set (Float64, row-major `dim × dim`).
+ *
+ * @example
+ * ```ts
+ * const { mean, covariance }: SampleMoments = sampleMoments(x, { dim: 2 });
+ * ```
+ */
 export type SampleMoments = Readonly<{
   count: number;
   dim: number;

@@ -3,7 +3,14 @@ import { resolveScore, type ScoreValues } from "./fisher.js";
 import { median } from "./internal/select.js";
 import { checkPoints, maybeSubsample, squaredDistance, subsampleRows } from "./internal/points.js";
 
-/** Result of {@link kernelSteinDiscrepancy}. */
+/**
+ * Result of {@link kernelSteinDiscrepancy}.
+ *
+ * @example
+ * ```ts
+ * const { ksdSquared, lengthscale } = kernelSteinDiscrepancy(x, { dim: 1, score, lengthscale: "median" });
+ * ```
+ */
 export type KsdResult = Readonly<{
   /** KSD² estimate (the U-statistic can be slightly negative). */
   ksdSquared: number;
@@ -15,6 +22,8 @@ export type KsdResult = Readonly<{
  * The IMQ Stein kernel u_π(x, y) for one pair, given the scores s_x = ∇log π(x), s_y = ∇log π(y).
  *
  * u = k s_xᵀs_y + s_xᵀ∇_y k + s_yᵀ∇_x k + tr ∇_x∇_y k with k = (c² + r²/ℓ²)^β, r = x − y.
+ *
+ * @internal
  */
 export function imqSteinKernel(
   r: Float64Array,

@@ -2,7 +2,14 @@ import { ParabolicError, invalidArgument } from "@parabolic/core";
 import { checkTarget, evaluateScore, type Target } from "./target.js";
 import type { AnnealingSchedule } from "./schedules.js";
 
-/** Options of {@link annealedTarget}. */
+/**
+ * Options of {@link annealedTarget}.
+ *
+ * @example
+ * ```ts
+ * annealedTarget({ target, path: "dilation", dilationVariant: "exact", schedule: linearAnnealing({ duration: 10 }), lambdaMin: 0.2 });
+ * ```
+ */
 export type AnnealedTargetOptions = Readonly<{
   /** The final target π (its own time argument is ignored: it is evaluated at time 0). */
   target: Target;
@@ -20,7 +27,15 @@ export type AnnealedTargetOptions = Readonly<{
   lambdaMin?: number;
 }>;
 
-/** A time-dependent target that also reports its annealing parameter λ(t) (after clipping). */
+/**
+ * A time-dependent target that also reports its annealing parameter λ(t) (after clipping).
+ *
+ * @example
+ * ```ts
+ * const annealed = annealedTarget({ prior, target, path: "geometric", schedule });
+ * annealed.lambda(5); // 0.5 with linearAnnealing({ duration: 10 })
+ * ```
+ */
 export type AnnealedTarget = Target & Readonly<{ lambda: (time: number) => number }>;
 
 /**

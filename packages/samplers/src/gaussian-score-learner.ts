@@ -2,7 +2,16 @@ import { ParabolicError, assertPositiveInteger } from "@parabolic/core";
 import { checkPositions } from "./target.js";
 import type { ScoreLearner } from "./score-learner.js";
 
-/** The {@link ScoreLearner} of {@link gaussianScoreLearner}, with access to its fitted moments. */
+/**
+ * The {@link ScoreLearner} of {@link gaussianScoreLearner}, with access to its fitted moments.
+ *
+ * @example
+ * ```ts
+ * const learner = gaussianScoreLearner({ dim: 2 });
+ * learner.fit(key(0), particles, { steps: 0 });
+ * learner.moments()?.covariance;
+ * ```
+ */
 export type GaussianScoreLearner = ScoreLearner &
   Readonly<{
     /** Moments of the last `fit` (population covariance), or undefined before the first fit. */

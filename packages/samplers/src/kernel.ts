@@ -1,6 +1,13 @@
 import type { Key } from "@parabolic/core";
 
-/** Fields every sampler state has. States are immutable: `step` returns a new state with fresh arrays. */
+/**
+ * Fields every sampler state has. States are immutable: `step` returns a new state with fresh arrays.
+ *
+ * @example
+ * ```ts
+ * const { position, time, step } = kernel.init(x0);
+ * ```
+ */
 export type BaseState = Readonly<{
   /** Particles, row-major `count × dim` (never mutated after creation). */
   position: Float64Array;
@@ -10,7 +17,14 @@ export type BaseState = Readonly<{
   step: number;
 }>;
 
-/** Fields every step info has. */
+/**
+ * Fields every step info has.
+ *
+ * @example
+ * ```ts
+ * if (kernel.step(k, state).info.divergent) console.error("NaN");
+ * ```
+ */
 export type BaseInfo = Readonly<{
   /** Step size Δt used by this step. */
   stepSize: number;
@@ -24,6 +38,11 @@ export type BaseInfo = Readonly<{
  *
  * @remarks SBTM is the exception to purity: its learner is a stateful resource that `step` trains (documented on
  * {@link sbtm}).
+ * @example
+ * ```ts
+ * const kernel: SamplingKernel<UlaState, UlaInfo> = ula({ ...target, stepSize: 0.1 });
+ * const { state, info } = kernel.step(foldIn(runKey, 0), kernel.init(x0));
+ * ```
  */
 export type SamplingKernel<S extends BaseState, I extends BaseInfo> = Readonly<{
   /** Builds the initial state from row-major `count × dim` positions (copied). */

@@ -2,10 +2,25 @@ import { assertInRange, assertPositiveInteger, assertPositiveNumber, fillNormals
 import { hasNonFinite, type BaseInfo, type BaseState, type SamplingKernel } from "./kernel.js";
 import { checkPositions, checkTarget, evaluateScore, type LogDensityFn, type ScoreFn } from "./target.js";
 
-/** State of {@link mala}: positions with their log-density and score. */
+/**
+ * State of {@link mala}: positions with their log-density and score.
+ *
+ * @example
+ * ```ts
+ * const state: MalaState = mala({ ...target, stepSize: 0.5 }).init(x0); // state.logDensity, state.score
+ * ```
+ */
 export type MalaState = BaseState & Readonly<{ logDensity: Float64Array; score: Float64Array }>;
 
-/** Step info of {@link mala}. */
+/**
+ * Step info of {@link mala}.
+ *
+ * @example
+ * ```ts
+ * const { info } = kernel.step(k, state);
+ * info.acceptanceRate;
+ * ```
+ */
 export type MalaInfo = BaseInfo &
   Readonly<{
     /** Fraction of chains whose proposal was accepted in this step. */
@@ -16,7 +31,14 @@ export type MalaInfo = BaseInfo &
     accepted: Uint8Array;
   }>;
 
-/** Options of {@link mala}. */
+/**
+ * Options of {@link mala}.
+ *
+ * @example
+ * ```ts
+ * const options: MalaOptions = { dim: 1, score, logDensity, stepSize: 0.5 };
+ * ```
+ */
 export type MalaOptions = Readonly<{
   dim: number;
   score: ScoreFn;
@@ -121,7 +143,14 @@ export function mala(options: MalaOptions): SamplingKernel<MalaState, MalaInfo> 
   };
 }
 
-/** State of the dual-averaging step-size adaptation (Hoffman & Gelman 2014, as in Stan and blackjax). */
+/**
+ * State of the dual-averaging step-size adaptation (Hoffman & Gelman 2014, as in Stan and blackjax).
+ *
+ * @example
+ * ```ts
+ * let s: DualAveragingState = dualAveraging().init(0.1);
+ * ```
+ */
 export type DualAveragingState = Readonly<{
   logStepSize: number;
   logAverageStepSize: number;
@@ -130,7 +159,14 @@ export type DualAveragingState = Readonly<{
   iteration: number;
 }>;
 
-/** Dual-averaging step-size adaptation: pure `init` / `update`. */
+/**
+ * Dual-averaging step-size adaptation: pure `init` / `update`.
+ *
+ * @example
+ * ```ts
+ * const da: DualAveraging = dualAveraging({ targetAcceptance: 0.57 });
+ * ```
+ */
 export type DualAveraging = Readonly<{
   init(initialStepSize: number): DualAveragingState;
   /** Feeds one observed acceptance probability; returns the next state (use `exp(logStepSize)` next). */

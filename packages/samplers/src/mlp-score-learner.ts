@@ -16,7 +16,14 @@ import { adamWStep, cloneAdamW, makeAdamW, type AdamW } from "./internal/adamw.j
 import { checkPositions } from "./target.js";
 import type { FitResult, PretrainOptions, PretrainResult, ScoreLearner } from "./score-learner.js";
 
-/** Options of {@link mlpScoreLearner}. */
+/**
+ * Options of {@link mlpScoreLearner}.
+ *
+ * @example
+ * ```ts
+ * mlpScoreLearner(key(1), { dim: 2, width: 64, activation: "softsign", divergence: "hutchinson", probes: 4 });
+ * ```
+ */
 export type MlpScoreLearnerOptions = Readonly<{
   dim: number;
   /** Hidden width H of the d → H → H → d network. @defaultValue 32 */
@@ -44,7 +51,14 @@ export type MlpScoreLearnerOptions = Readonly<{
   weightDecay?: number;
 }>;
 
-/** A loss for {@link MlpScoreLearner.lossAndGradient}. */
+/**
+ * A loss for {@link MlpScoreLearner.lossAndGradient}.
+ *
+ * @example
+ * ```ts
+ * learner.lossAndGradient(points, { kind: "esm", targetScores });
+ * ```
+ */
 export type MlpLoss =
   | Readonly<{ kind: "ism" }>
   | Readonly<{ kind: "esm"; targetScores: Float64Array }>;
@@ -52,6 +66,11 @@ export type MlpLoss =
 /**
  * The built-in Float64 score network of {@link mlpScoreLearner}: a {@link ScoreLearner} with extra methods for
  * tests and checkpoints.
+ * @example
+ * ```ts
+ * const learner: MlpScoreLearner = mlpScoreLearner(key(1), { dim: 1 });
+ * const backup = learner.clone();
+ * ```
  */
 export type MlpScoreLearner = ScoreLearner &
   Readonly<{

@@ -10,7 +10,14 @@ import {
 } from "@parabolic/core";
 import type { BaseInfo, BaseState, SamplingKernel } from "./kernel.js";
 
-/** What {@link sampleChains} passes to `onStep` after every step. */
+/**
+ * What {@link sampleChains} passes to `onStep` after every step.
+ *
+ * @example
+ * ```ts
+ * sampleChains(key(1), { kernel, initialState, steps: 100, onStep: ({ state, info }) => log(state.step, info.stepSize) });
+ * ```
+ */
 export type StepEvent<S extends BaseState, I extends BaseInfo> = Readonly<{
   /** The new state (after the step). */
   state: S;
@@ -19,7 +26,14 @@ export type StepEvent<S extends BaseState, I extends BaseInfo> = Readonly<{
   previous: S;
 }>;
 
-/** Options of {@link sampleChains}. */
+/**
+ * Options of {@link sampleChains}.
+ *
+ * @example
+ * ```ts
+ * sampleChains(key(1), { kernel, initialState, steps: 1000, saveEvery: 100, onProgress: console.error });
+ * ```
+ */
 export type SampleChainsOptions<S extends BaseState, I extends BaseInfo> = Readonly<{
   kernel: SamplingKernel<S, I>;
   initialState: S;
@@ -42,7 +56,14 @@ export type SampleChainsOptions<S extends BaseState, I extends BaseInfo> = Reado
   signal?: AbortSignal;
 }>;
 
-/** Result of {@link sampleChains}. */
+/**
+ * Result of {@link sampleChains}.
+ *
+ * @example
+ * ```ts
+ * const { state, status, failedStep } = sampleChains(key(1), { kernel, initialState, steps: 1000 });
+ * ```
+ */
 export type SampleChainsResult<S extends BaseState, I extends BaseInfo> = Readonly<{
   /** The last state (the last FINITE one if the run diverged). */
   state: S;

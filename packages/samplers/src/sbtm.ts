@@ -6,10 +6,26 @@ import { checkStepSize, resolveStepSize, type StepSize } from "./schedules.js";
 import { checkPositions, checkTarget, evaluateScore, type ScoreFn } from "./target.js";
 import type { ScoreLearner } from "./score-learner.js";
 
-/** State of {@link sbtm} and {@link probabilityFlow}: positions plus the target score there. */
+/**
+ * State of {@link sbtm} and {@link probabilityFlow}: positions plus the target score there.
+ *
+ * @example
+ * ```ts
+ * const state: FlowState = kernel.init(x0);
+ * ```
+ */
 export type FlowState = BaseState & Readonly<{ score: Float64Array }>;
 
-/** Step info of {@link sbtm} and {@link probabilityFlow}. */
+/**
+ * Step info of {@link sbtm} and {@link probabilityFlow}.
+ *
+ * @example
+ * ```ts
+ * const { info } = kernel.step(k, state);
+ * info.relativeFisher; // Î_t
+ * info.loss;           // ISM loss of the training call
+ * ```
+ */
 export type FlowInfo = BaseInfo &
   Readonly<{
     /** Time at the start of the step (where s and ∇log π were evaluated). */
@@ -41,7 +57,14 @@ type FlowOptions = Readonly<{
   referenceScore?: ScoreFn;
 }>;
 
-/** Options of {@link sbtm}. */
+/**
+ * Options of {@link sbtm}.
+ *
+ * @example
+ * ```ts
+ * sbtm({ ...target, learner, stepSize: 0.01, integrator: "heun", trainSteps: 20 });
+ * ```
+ */
 export type SbtmOptions = FlowOptions &
   Readonly<{
     learner: ScoreLearner;
@@ -52,7 +75,14 @@ export type SbtmOptions = FlowOptions &
     trainSteps?: number | ((count: number) => number);
   }>;
 
-/** Options of {@link probabilityFlow}. */
+/**
+ * Options of {@link probabilityFlow}.
+ *
+ * @example
+ * ```ts
+ * probabilityFlow({ ...target, densityScore: (x) => x.map((z) => -z / 2), stepSize: 0.01 });
+ * ```
+ */
 export type ProbabilityFlowOptions = FlowOptions &
   Readonly<{
     /** The density score ∇log f_t(x) to use instead of a learned one (e.g. an exact closed form). */

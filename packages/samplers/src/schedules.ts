@@ -1,6 +1,13 @@
 import { assertFiniteNumber, assertNonNegativeInteger, assertPositiveNumber, invalidArgument } from "@parabolic/core";
 
-/** What a step-size schedule sees before step `step` (all values at the current positions and time). */
+/**
+ * What a step-size schedule sees before step `step` (all values at the current positions and time).
+ *
+ * @example
+ * ```ts
+ * const rule: StepSizeSchedule = (context: StepSizeContext) => 0.1 / (1 + context.time);
+ * ```
+ */
 export type StepSizeContext = Readonly<{
   /** 0-based index of the step about to be taken. */
   step: number;
@@ -12,10 +19,24 @@ export type StepSizeContext = Readonly<{
   score: Float64Array;
 }>;
 
-/** A step-size schedule: returns Δt > 0 for the next step. */
+/**
+ * A step-size schedule: returns Δt > 0 for the next step.
+ *
+ * @example
+ * ```ts
+ * const halving: StepSizeSchedule = ({ step }) => 0.1 * 0.5 ** Math.floor(step / 100);
+ * ```
+ */
 export type StepSizeSchedule = (context: StepSizeContext) => number;
 
-/** A step size: a positive number (constant) or a {@link StepSizeSchedule}. */
+/**
+ * A step size: a positive number (constant) or a {@link StepSizeSchedule}.
+ *
+ * @example
+ * ```ts
+ * ula({ ...target, stepSize: 0.01 }); ula({ ...target, stepSize: adaptiveStepSize() });
+ * ```
+ */
 export type StepSize = number | StepSizeSchedule;
 
 /** Internal: validates a StepSize option. */
@@ -147,7 +168,14 @@ export function adaptiveStepSize(options: Readonly<{ scale?: number; minimum?: n
   };
 }
 
-/** An annealing schedule: time ↦ λ ∈ [0, 1] (λ = 1 is the target). */
+/**
+ * An annealing schedule: time ↦ λ ∈ [0, 1] (λ = 1 is the target).
+ *
+ * @example
+ * ```ts
+ * const schedule: AnnealingSchedule = (t) => Math.min(1, (t / 10) ** 2);
+ * ```
+ */
 export type AnnealingSchedule = (time: number) => number;
 
 /**

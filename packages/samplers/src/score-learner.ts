@@ -1,7 +1,14 @@
 import { ParabolicError, invalidArgument, type Key } from "@parabolic/core";
 import { checkPositions, evaluateScore, type ScoreFn } from "./target.js";
 
-/** Result of one training call of a {@link ScoreLearner}. */
+/**
+ * Result of one training call of a {@link ScoreLearner}.
+ *
+ * @example
+ * ```ts
+ * const { loss, steps } = learner.fit(key(2), particles, { steps: 10 });
+ * ```
+ */
 export type FitResult = Readonly<{
   /** Loss of the last minibatch (implicit score matching: mean ‖s‖² + 2∇·s; its optimum is −J(f)). */
   loss: number;
@@ -11,7 +18,14 @@ export type FitResult = Readonly<{
   steps: number;
 }>;
 
-/** Result of pretraining by explicit score matching. */
+/**
+ * Result of pretraining by explicit score matching.
+ *
+ * @example
+ * ```ts
+ * const { relativeError } = pretrainScoreLearner(key(2), learner, { points: x0, score: prior.score });
+ * ```
+ */
 export type PretrainResult = Readonly<{
   /** Full-set mean ‖s − target‖² at the end. */
   loss: number;
@@ -27,6 +41,12 @@ export type PretrainResult = Readonly<{
  * `step` is not pure in the learner: stepping the same state twice trains twice. Apps can plug a tfjs network
  * (e.g. from `@parabolic/score`) by implementing this type; {@link mlpScoreLearner} is a dependency-free
  * Float64 implementation for small d and {@link gaussianScoreLearner} the exact affine (moment-matched) one.
+ * @example
+ * ```ts
+ * const learner: ScoreLearner = mlpScoreLearner(key(1), { dim: 1 });
+ * const { loss } = learner.fit(key(2), particles, { steps: 10 });
+ * const s = learner.predict(particles);
+ * ```
  */
 export type ScoreLearner = Readonly<{
   dim: number;
@@ -38,7 +58,14 @@ export type ScoreLearner = Readonly<{
   pretrain?(key: Key, points: Float64Array, targetScores: Float64Array, options?: PretrainOptions): PretrainResult;
 }>;
 
-/** Options of explicit-score-matching pretraining. */
+/**
+ * Options of explicit-score-matching pretraining.
+ *
+ * @example
+ * ```ts
+ * pretrainScoreLearner(key(2), learner, { points: x0, score: prior.score, batchSize: 128, tolerance: 1e-3 });
+ * ```
+ */
 export type PretrainOptions = Readonly<{
   /** Minibatch size (drawn with replacement). @defaultValue 128 */
   batchSize?: number;

@@ -5,13 +5,34 @@ import { hasNonFinite, type BaseInfo, type BaseState, type SamplingKernel } from
 import { checkStepSize, resolveStepSize, type StepSize } from "./schedules.js";
 import { checkPositions, checkTarget, evaluateScore, type ScoreFn } from "./target.js";
 
-/** State of {@link svgd}: positions plus the target score there. */
+/**
+ * State of {@link svgd}: positions plus the target score there.
+ *
+ * @example
+ * ```ts
+ * const state: SvgdState = svgd({ ...target, stepSize: 0.05 }).init(x0);
+ * ```
+ */
 export type SvgdState = BaseState & Readonly<{ score: Float64Array }>;
 
-/** Step info of {@link svgd}. */
+/**
+ * Step info of {@link svgd}.
+ *
+ * @example
+ * ```ts
+ * const { info } = kernel.step(k, state); // info.bandwidth
+ * ```
+ */
 export type SvgdInfo = BaseInfo & Readonly<{ time: number; /** Kernel width w used this step. */ bandwidth: number }>;
 
-/** Options of {@link svgd}. */
+/**
+ * Options of {@link svgd}.
+ *
+ * @example
+ * ```ts
+ * const options: SvgdOptions = { ...target, stepSize: 0.05, bandwidth: "median" };
+ * ```
+ */
 export type SvgdOptions = Readonly<{
   dim: number;
   score: ScoreFn;

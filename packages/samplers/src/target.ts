@@ -5,10 +5,21 @@ import { ParabolicError, assertAllFinite, assertPositiveInteger, assertPositiveN
  *
  * @remarks `time` is the sampler's clock (ignored by static targets; used by annealed and other time-dependent
  * targets). Implementations must not modify `positions`; samplers may keep the returned array in their state.
+ * @example
+ * ```ts
+ * const score: ScoreFn = (x) => x.map((z) => -z); // N(0, 1) in any dim
+ * ```
  */
 export type ScoreFn = (positions: Float64Array, time: number) => Float64Array;
 
-/** Batched log-density log π (up to a constant): returns a FRESH Float64Array of length `count`. */
+/**
+ * Batched log-density log π (up to a constant): returns a FRESH Float64Array of length `count`.
+ *
+ * @example
+ * ```ts
+ * const logDensity: LogDensityFn = (x) => x.map((z) => -0.5 * z * z); // 1-D, unnormalised
+ * ```
+ */
 export type LogDensityFn = (positions: Float64Array, time: number) => Float64Array;
 
 /**
@@ -16,6 +27,11 @@ export type LogDensityFn = (positions: Float64Array, time: number) => Float64Arr
  *
  * @remarks Spread it into a kernel's options: `ula({ ...target, stepSize: 0.01 })`. MALA and the KDE metrics need
  * `logDensity`; ULA, SVGD and SBTM need only `score`.
+ * @example
+ * ```ts
+ * const target: Target = { dim: 1, score: (x) => x.map((z) => -z) };
+ * const kernel = ula({ ...target, stepSize: 0.01 });
+ * ```
  */
 export type Target = Readonly<{
   dim: number;

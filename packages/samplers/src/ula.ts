@@ -6,13 +6,34 @@ import { checkPositions, checkTarget, evaluateScore, type ScoreFn } from "./targ
 import type { AnnealedTargetOptions } from "./annealing.js";
 import { annealedTarget } from "./annealing.js";
 
-/** State of {@link ula}: positions plus the target score there (reused by the next step). */
+/**
+ * State of {@link ula}: positions plus the target score there (reused by the next step).
+ *
+ * @example
+ * ```ts
+ * const state: UlaState = ula({ ...target, stepSize: 0.1 }).init(x0);
+ * ```
+ */
 export type UlaState = BaseState & Readonly<{ score: Float64Array }>;
 
-/** Step info of {@link ula}. */
+/**
+ * Step info of {@link ula}.
+ *
+ * @example
+ * ```ts
+ * const { info } = kernel.step(k, state); // info.stepSize, info.time, info.divergent
+ * ```
+ */
 export type UlaInfo = BaseInfo & Readonly<{ time: number }>;
 
-/** Options of {@link ula}. */
+/**
+ * Options of {@link ula}.
+ *
+ * @example
+ * ```ts
+ * const options: UlaOptions = { ...gaussianTarget({ dim: 2 }), stepSize: 0.05 };
+ * ```
+ */
 export type UlaOptions = Readonly<{
   dim: number;
   score: ScoreFn;
