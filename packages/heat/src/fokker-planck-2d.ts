@@ -12,13 +12,25 @@ import {
 import type { ForwardProcess } from "./forward-process.js";
 import type { MarginalField } from "./heat-field.js";
 
-/** A uniform cell-centred grid on the box [xMin, xMax] × [yMin, yMax] with nx × ny cells. */
+/**
+ * A uniform cell-centred grid on the box [xMin, xMax] × [yMin, yMax] with nx × ny cells.
+ *
+ * @example
+ * ```ts
+ * const spec: Grid2dSpec = { xMin: -4, xMax: 4, yMin: -4, yMax: 4, nx: 80, ny: 80 };
+ * ```
+ */
 export type Grid2dSpec = Readonly<{ xMin: number; xMax: number; yMin: number; yMax: number; nx: number; ny: number }>;
 
 /**
  * The geometry of a {@link Grid2dSpec}: cell widths and cell-centre coordinates.
  *
  * @remarks Grid arrays are indexed `ix·ny + iy` (x-major), matching row-major `nx × ny`.
+ *
+ * @example
+ * ```ts
+ * const g: Grid2d = grid2d({ xMin: 0, xMax: 1, yMin: 0, yMax: 1, nx: 4, ny: 4 }); // g.x = [0.125, 0.375, …]
+ * ```
  */
 export type Grid2d = Readonly<
   Grid2dSpec & {
@@ -31,10 +43,24 @@ export type Grid2d = Readonly<
   }
 >;
 
-/** Status of a Fokker–Planck solve; the solver reports instead of throwing once it has started. */
+/**
+ * Status of a Fokker–Planck solve; the solver reports instead of throwing once it has started.
+ *
+ * @example
+ * ```ts
+ * if (result.status !== "success") console.warn(`stopped at t = ${result.ts.at(-1)}`);
+ * ```
+ */
 export type FokkerPlanckStatus = "success" | "non_finite" | "aborted" | "max_steps_reached";
 
-/** Result of {@link solveFokkerPlanck2d}. */
+/**
+ * Result of {@link solveFokkerPlanck2d}.
+ *
+ * @example
+ * ```ts
+ * const { densities, ts, stats } = solveFokkerPlanck2d(process, options); // stats.massError ≈ 1e−15
+ * ```
+ */
 export type FokkerPlanckResult = Readonly<{
   status: FokkerPlanckStatus;
   grid: Grid2d;
@@ -55,7 +81,14 @@ export type FokkerPlanckResult = Readonly<{
   }>;
 }>;
 
-/** Options of {@link solveFokkerPlanck2d}. */
+/**
+ * Options of {@link solveFokkerPlanck2d}.
+ *
+ * @example
+ * ```ts
+ * const options: FokkerPlanckOptions = { grid: spec, initial: (x) => logp0(x), t1: 1, saveAt: [0.5] };
+ * ```
+ */
 export type FokkerPlanckOptions = Readonly<{
   grid: Grid2dSpec;
   /**
@@ -107,7 +140,14 @@ export function grid2d(spec: Grid2dSpec): Grid2d {
   return { xMin: spec.xMin, xMax: spec.xMax, yMin: spec.yMin, yMax: spec.yMax, nx: spec.nx, ny: spec.ny, hx, hy, x, y };
 }
 
-/** The cell centres of a grid as a row-major `(nx·ny) × 2` point array (x-major order). */
+/**
+ * The cell centres of a grid as a row-major `(nx·ny) × 2` point array (x-major order).
+ *
+ * @example
+ * ```ts
+ * const pts = gridPoints(grid2d({ xMin: 0, xMax: 1, yMin: 0, yMax: 1, nx: 4, ny: 4 })); // 16 × 2
+ * ```
+ */
 export function gridPoints(grid: Grid2d): Float64Array {
   const pts = new Float64Array(grid.nx * grid.ny * 2);
   for (let i = 0; i < grid.nx; i++) {

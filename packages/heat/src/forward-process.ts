@@ -1,13 +1,26 @@
 import { assertFiniteNumber, assertNonNegativeNumber, assertPositiveInteger, assertPositiveNumber, invalidArgument } from "@parabolic/core";
-import { checkSkew, defaultGenerator, type DriftField } from "./drift-field.js";
+import type { DriftField } from "./drift-field.js";
+import { checkSkew, defaultGenerator } from "./internal/skew.js";
 import { integrateAdaptive, invertMonotone } from "./internal/quadrature.js";
 
-/** Which family a {@link ForwardProcess} belongs to. */
+/**
+ * Which family a {@link ForwardProcess} belongs to.
+ *
+ * @example
+ * ```ts
+ * vpProcess().kind; // "vp"
+ * ```
+ */
 export type ProcessKind = "ou" | "vp" | "ve" | "sub-vp" | "custom";
 
 /**
  * A skew linear part J(t) = rate(t)·J0 of the forward drift, absorbed exactly by the time change through
  * R(t) = exp(P(t)·J0), P(t) = ∫_0^t rate.
+ *
+ * @example
+ * ```ts
+ * ouProcess({ rotation: { dim: 2, rate: 1.5 } }).rotation!.integratedRate(2); // 3
+ * ```
  */
 export type Rotation = Readonly<{
   dim: number;
@@ -25,6 +38,12 @@ export type Rotation = Readonly<{
  * {@link customProcess}; do not assemble it by hand. `integratedBeta` is B(t) = ∫_0^t β, `heatTime` is the
  * cumulative-variance coordinate s(t) = ∫_0^t e^{2B} g²/2 and `time` its inverse. `dim` is fixed only when a
  * rotation or a nonlinear drift fixes it.
+ *
+ * @example
+ * ```ts
+ * const p: ForwardProcess = ouProcess();
+ * p.heatTime(0.3); // (e^{0.6} − 1)/2
+ * ```
  */
 export type ForwardProcess = Readonly<{
   kind: ProcessKind;
@@ -39,7 +58,14 @@ export type ForwardProcess = Readonly<{
   parameters: Readonly<Record<string, number>>;
 }>;
 
-/** Options shared by every process constructor: a nonlinear drift b and/or an absorbed rotation J. */
+/**
+ * Options shared by every process constructor: a nonlinear drift b and/or an absorbed rotation J.
+ *
+ * @example
+ * ```ts
+ * const p = ouProcess({ drift: doubleWellDrift({ dim: 2 }), rotation: { dim: 2, rate: 0.5 } });
+ * ```
+ */
 export type ProcessExtras = Readonly<{
   /** Nonlinear state-dependent drift b(x, t) (batched). */
   drift?: DriftField;

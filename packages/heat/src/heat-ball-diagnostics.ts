@@ -4,7 +4,14 @@ import type { HeatField } from "./heat-field.js";
 import type { HeatBallOptions } from "./heat-ball.js";
 import { ballPoints, centreBatch, centreKeys, checkCommon, drawSamples, evaluateField, meanVar } from "./internal/ball.js";
 
-/** Result of {@link heatBallLogWeights}. */
+/**
+ * Result of {@link heatBallLogWeights}.
+ *
+ * @example
+ * ```ts
+ * const { logWeights, ess } = heatBallLogWeights(field, y0, 1, { radius: 0.3, samples: 256, key: key(1) });
+ * ```
+ */
 export type HeatBallLogWeights = Readonly<{
   /** ψ(y0 + rζ_i, s0 − r²ς_i), the log-weights of the self-normalised estimators. */
   logWeights: Float64Array;

@@ -26,10 +26,22 @@ import {
  * is exact) but r·C1(d)·‖c‖·sup w/E w ≥ 1, so the drift correction is not a small perturbation (heat-ball.md
  * §7.2); `"non_positive"`: a corrected density estimate came out ≤ 0 (its log is NaN); `"non_finite"`: the
  * field or drift returned NaN/+∞ at a ball point.
+ *
+ * @example
+ * ```ts
+ * if (est.status === "drift_budget_exceeded") console.warn(est.warnings.join("; "));
+ * ```
  */
 export type HeatBallStatus = "success" | "drift_budget_exceeded" | "non_positive" | "non_finite";
 
-/** Options shared by every single-centre heat-ball estimator. */
+/**
+ * Options shared by every single-centre heat-ball estimator.
+ *
+ * @example
+ * ```ts
+ * const options: HeatBallOptions = { radius: Math.sqrt(0.125 * s0), samples: 1024, key: key(1) };
+ * ```
+ */
 export type HeatBallOptions = Readonly<{
   /** Heat-ball radius r; must satisfy r² < 4π·s0. The spec's rule of thumb is r² = r_frac·s0. */
   radius: number;
@@ -39,7 +51,14 @@ export type HeatBallOptions = Readonly<{
   key: Key;
 }>;
 
-/** The same options for a batch of centres: one radius for all, or one per centre. */
+/**
+ * The same options for a batch of centres: one radius for all, or one per centre.
+ *
+ * @example
+ * ```ts
+ * const options: HeatBallBatchOptions = { radius: radii, samples: 256, key: key(2) }; // radii: one per centre
+ * ```
+ */
 export type HeatBallBatchOptions = Readonly<{
   radius: number | Float64Array;
   samples: number;
@@ -59,13 +78,26 @@ type FieldWithJoint = HeatField & {
 /**
  * Source term per unit density, ρ = f/w at each point: the right side of w_s − Δw = f divided by w (kept
  * relative so that the estimate stays in log space).
+ *
+ * @example
+ * ```ts
+ * // w_s − Δw = −∇·(c w) with c = −∇U:  f/w = ΔU − |∇U|²
+ * const source: RelativeSource = (y, s) => laplacianU(y).map((l, n) => l - gradNormSq(y, n));
+ * ```
  */
 export type RelativeSource = (points: Float64Array, times: Float64Array) => Float64Array;
 
 // ---------------------------------------------------------------------------------------------------------
 // density (log space), source and drift forms
 
-/** Options of {@link estimateDensity}. */
+/**
+ * Options of {@link estimateDensity}.
+ *
+ * @example
+ * ```ts
+ * const options: DensityOptions = { radius: 0.5, samples: 4096, key: key(3), drift: timeChange(process).heatDrift! };
+ * ```
+ */
 export type DensityOptions = HeatBallOptions &
   Readonly<{
     /** Source form: w(y0,s0) = E_κ[w_i] + r²E_κ[ς]·E_ν[w ρ] with ρ = f/w (see {@link RelativeSource}). */
@@ -76,10 +108,24 @@ export type DensityOptions = HeatBallOptions &
     antithetic?: boolean;
   }>;
 
-/** Batched options of {@link estimateDensityBatch}. */
+/**
+ * Batched options of {@link estimateDensityBatch}.
+ *
+ * @example
+ * ```ts
+ * estimateDensityBatch(field, centers, s0s, { radius: 0.5, samples: 1024, key: key(4) } satisfies DensityBatchOptions);
+ * ```
+ */
 export type DensityBatchOptions = HeatBallBatchOptions & Omit<DensityOptions, keyof HeatBallOptions>;
 
-/** Result of {@link estimateDensity}. */
+/**
+ * Result of {@link estimateDensity}.
+ *
+ * @example
+ * ```ts
+ * const { logDensity, standardError, ess } = estimateDensity(field, y0, 1, { radius: 0.5, samples: 4096, key: key(5) });
+ * ```
+ */
 export type DensityEstimate = Readonly<{
   /** log ŵ(y0, s0). */
   logDensity: number;
@@ -93,7 +139,15 @@ export type DensityEstimate = Readonly<{
   warnings: readonly string[];
 }>;
 
-/** Struct-of-arrays result of {@link estimateDensityBatch} (one entry per centre). */
+/**
+ * Struct-of-arrays result of {@link estimateDensityBatch} (one entry per centre).
+ *
+ * @example
+ * ```ts
+ * const est: DensityBatchEstimate = estimateDensityBatch(field, centers, 1, { radius: 0.5, samples: 512, key: key(6) });
+ * est.logDensity[0];
+ * ```
+ */
 export type DensityBatchEstimate = Readonly<{
   logDensity: Float64Array;
   standardError: Float64Array;
@@ -348,7 +402,14 @@ export function estimateDensityBatch(
 // ---------------------------------------------------------------------------------------------------------
 // log-density: logmeanexp or Jensen + source
 
-/** Options of {@link estimateLogDensity}. */
+/**
+ * Options of {@link estimateLogDensity}.
+ *
+ * @example
+ * ```ts
+ * const options: LogDensityOptions = { radius: 0.5, samples: 8192, key: key(7), form: "jensen" };
+ * ```
+ */
 export type LogDensityOptions = HeatBallOptions &
   Readonly<{
     /**
@@ -360,10 +421,24 @@ export type LogDensityOptions = HeatBallOptions &
     drift?: DriftField;
   }>;
 
-/** Batched options of {@link estimateLogDensityBatch}. */
+/**
+ * Batched options of {@link estimateLogDensityBatch}.
+ *
+ * @example
+ * ```ts
+ * estimateLogDensityBatch(field, centers, 1, { radius: 0.5, samples: 1024, key: key(8), form: "logmeanexp" } satisfies LogDensityBatchOptions);
+ * ```
+ */
 export type LogDensityBatchOptions = HeatBallBatchOptions & Omit<LogDensityOptions, keyof HeatBallOptions>;
 
-/** Result of {@link estimateLogDensity}. */
+/**
+ * Result of {@link estimateLogDensity}.
+ *
+ * @example
+ * ```ts
+ * const { logDensity, standardError } = estimateLogDensity(field, y0, 1, { radius: 0.5, samples: 4096, key: key(9), form: "jensen" });
+ * ```
+ */
 export type LogDensityEstimate = DensityEstimate;
 
 /**
@@ -474,10 +549,24 @@ function jensenEngine(fn: string, field: FieldWithJoint, batch: CentreBatch, opt
 // ---------------------------------------------------------------------------------------------------------
 // score
 
-/** Which heat-ball score estimator to use (heat-ball.md §8 items 2–4). */
+/**
+ * Which heat-ball score estimator to use (heat-ball.md §8 items 2–4).
+ *
+ * @example
+ * ```ts
+ * const method: ScoreMethod = field.gradLogDensity ? "gradient" : "derivative-free";
+ * ```
+ */
 export type ScoreMethod = "gradient" | "derivative-free" | "first-moment";
 
-/** Options of {@link estimateScore}. */
+/**
+ * Options of {@link estimateScore}.
+ *
+ * @example
+ * ```ts
+ * const options: ScoreOptions = { radius: 0.4, samples: 1024, key: key(10), method: "first-moment", richardson: true };
+ * ```
+ */
 export type ScoreOptions = HeatBallOptions &
   Readonly<{
     /**
@@ -493,10 +582,24 @@ export type ScoreOptions = HeatBallOptions &
     drift?: DriftField;
   }>;
 
-/** Batched options of {@link estimateScoreBatch}. */
+/**
+ * Batched options of {@link estimateScoreBatch}.
+ *
+ * @example
+ * ```ts
+ * estimateScoreBatch(field, centers, s0, { radius: 0.4, samples: 1024, key: key(11) } satisfies ScoreBatchOptions);
+ * ```
+ */
 export type ScoreBatchOptions = HeatBallBatchOptions & Omit<ScoreOptions, keyof HeatBallOptions>;
 
-/** Result of {@link estimateScore}. */
+/**
+ * Result of {@link estimateScore}.
+ *
+ * @example
+ * ```ts
+ * const { score, standardError } = estimateScore(field, y0, s0, { radius: 0.4, samples: 1024, key: key(12) });
+ * ```
+ */
 export type ScoreEstimate = Readonly<{
   /** Ŝ ≈ ∇_y ψ(y0, s0), length dim. */
   score: Float64Array;
@@ -508,7 +611,15 @@ export type ScoreEstimate = Readonly<{
   warnings: readonly string[];
 }>;
 
-/** Struct-of-arrays result of {@link estimateScoreBatch}. */
+/**
+ * Struct-of-arrays result of {@link estimateScoreBatch}.
+ *
+ * @example
+ * ```ts
+ * const est: ScoreBatchEstimate = estimateScoreBatch(field, centers, s0, { radius: 0.4, samples: 256, key: key(13) });
+ * est.scores.subarray(0, dim); // centre 0
+ * ```
+ */
 export type ScoreBatchEstimate = Readonly<{
   /** Row-major `count × dim`. */
   scores: Float64Array;
@@ -856,13 +967,35 @@ function richardsonCombine(full: Part, half: Part, d: number, N: number): { valu
 // ---------------------------------------------------------------------------------------------------------
 // entropy density
 
-/** Options of {@link estimateEntropyDensity}. */
+/**
+ * Options of {@link estimateEntropyDensity}.
+ *
+ * @example
+ * ```ts
+ * const options: EntropyDensityOptions = { radius: 0.7, samples: 16384, key: key(14) };
+ * ```
+ */
 export type EntropyDensityOptions = HeatBallOptions & Readonly<{ drift?: DriftField }>;
 
-/** Batched options of {@link estimateEntropyDensityBatch}. */
+/**
+ * Batched options of {@link estimateEntropyDensityBatch}.
+ *
+ * @example
+ * ```ts
+ * estimateEntropyDensityBatch(field, centers, 1, { radius: 0.7, samples: 4096, key: key(15) } satisfies EntropyDensityBatchOptions);
+ * ```
+ */
 export type EntropyDensityBatchOptions = HeatBallBatchOptions & Readonly<{ drift?: DriftField }>;
 
-/** Result of {@link estimateEntropyDensity}. */
+/**
+ * Result of {@link estimateEntropyDensity}.
+ *
+ * @example
+ * ```ts
+ * const e: EntropyDensityEstimate = estimateEntropyDensity(field, y0, 1, { radius: 0.7, samples: 8192, key: key(16) });
+ * e.scaledEntropyDensity * Math.exp(e.logScale); // η̂
+ * ```
+ */
 export type EntropyDensityEstimate = Readonly<{
   /** η̂(y0, s0) = −w log w (may underflow to 0 in high dimension; use the scaled value). */
   entropyDensity: number;
@@ -877,7 +1010,15 @@ export type EntropyDensityEstimate = Readonly<{
   warnings: readonly string[];
 }>;
 
-/** Struct-of-arrays result of {@link estimateEntropyDensityBatch}. */
+/**
+ * Struct-of-arrays result of {@link estimateEntropyDensityBatch}.
+ *
+ * @example
+ * ```ts
+ * const e = estimateEntropyDensityBatch(field, centers, 1, { radius: 0.7, samples: 2048, key: key(17) });
+ * e.entropyPerDensity[0]; // ≈ −ψ(y0, 1)
+ * ```
+ */
 export type EntropyDensityBatchEstimate = Readonly<{
   entropyDensity: Float64Array;
   scaledEntropyDensity: Float64Array;
@@ -1012,7 +1153,14 @@ export function estimateEntropyDensityBatch(
 // ---------------------------------------------------------------------------------------------------------
 // residual
 
-/** Options of {@link heatBallResidual}. */
+/**
+ * Options of {@link heatBallResidual}.
+ *
+ * @example
+ * ```ts
+ * const options: ResidualOptions = { radius: 0.25, samples: 8192, key: key(18), form: "log", antithetic: true };
+ * ```
+ */
 export type ResidualOptions = HeatBallOptions &
   Readonly<{
     /**
@@ -1026,10 +1174,24 @@ export type ResidualOptions = HeatBallOptions &
     antithetic?: boolean;
   }>;
 
-/** Batched options of {@link heatBallResidualBatch}. */
+/**
+ * Batched options of {@link heatBallResidualBatch}.
+ *
+ * @example
+ * ```ts
+ * heatBallResidualBatch(model, probe, s0s, { radius: 0.3, samples: 256, key: key(19) } satisfies ResidualBatchOptions);
+ * ```
+ */
 export type ResidualBatchOptions = HeatBallBatchOptions & Omit<ResidualOptions, keyof HeatBallOptions>;
 
-/** Result of {@link heatBallResidual}. */
+/**
+ * Result of {@link heatBallResidual}.
+ *
+ * @example
+ * ```ts
+ * const { residual, standardError } = heatBallResidual(model, y0, 1, { radius: 0.25, samples: 8192, key: key(20) });
+ * ```
+ */
 export type ResidualEstimate = Readonly<{
   residual: number;
   standardError: number;
@@ -1039,7 +1201,15 @@ export type ResidualEstimate = Readonly<{
   warnings: readonly string[];
 }>;
 
-/** Struct-of-arrays result of {@link heatBallResidualBatch}. */
+/**
+ * Struct-of-arrays result of {@link heatBallResidualBatch}.
+ *
+ * @example
+ * ```ts
+ * const r: ResidualBatchEstimate = heatBallResidualBatch(model, probe, 1, { radius: 0.3, samples: 256, key: key(21) });
+ * r.residual; // one per probe point
+ * ```
+ */
 export type ResidualBatchEstimate = Readonly<{
   residual: Float64Array;
   standardError: Float64Array;

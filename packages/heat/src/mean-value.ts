@@ -4,13 +4,27 @@ import type { DriftField } from "./drift-field.js";
 import type { HeatBallOptions } from "./heat-ball.js";
 import { ballPoints, centreBatch, centreKeys, checkDrift, drawSamples, meanVar, type Request } from "./internal/ball.js";
 
-/** A batched real-valued (signed) function u(y, s) of heat coordinates. */
+/**
+ * A batched real-valued (signed) function u(y, s) of heat coordinates.
+ *
+ * @example
+ * ```ts
+ * const u: ScalarField = { dim: 1, evaluate: (y, s) => s.map((si, n) => y[n]! ** 2 + 2 * si) }; // caloric
+ * ```
+ */
 export type ScalarField = Readonly<{
   dim: number;
   evaluate(points: Float64Array, times: Float64Array): Float64Array;
 }>;
 
-/** Options of {@link heatBallMean}. */
+/**
+ * Options of {@link heatBallMean}.
+ *
+ * @example
+ * ```ts
+ * const options: HeatBallMeanOptions = { radius: 1, samples: 10000, key: key(1), source: (y, s) => s.map(() => 1) };
+ * ```
+ */
 export type HeatBallMeanOptions = HeatBallOptions &
   Readonly<{
     /** The source f = u_s − Δu (absolute values): adds r²E_κ[ς]·E_ν[f]. */
@@ -21,7 +35,14 @@ export type HeatBallMeanOptions = HeatBallOptions &
     antithetic?: boolean;
   }>;
 
-/** Result of {@link heatBallMean}: value = meanPart + correctionPart. */
+/**
+ * Result of {@link heatBallMean}: value = meanPart + correctionPart.
+ *
+ * @example
+ * ```ts
+ * const { value, standardError, correctionPart } = heatBallMean(u, y0, 1, { radius: 1, samples: 10000, key: key(2) });
+ * ```
+ */
 export type HeatBallMeanEstimate = Readonly<{
   value: number;
   standardError: number;

@@ -12,13 +12,34 @@ import {
 } from "@parabolic/core";
 import type { ForwardProcess } from "./forward-process.js";
 
-/** Outcome of a solver run: finished, stopped at a non-finite state, or stopped by the caller's AbortSignal. */
+/**
+ * Outcome of a solver run: finished, stopped at a non-finite state, or stopped by the caller's AbortSignal.
+ *
+ * @example
+ * ```ts
+ * if (run.status === "non_finite") console.warn(`diverged after ${run.stats.steps} steps`);
+ * ```
+ */
 export type SolverStatus = "success" | "non_finite" | "aborted";
 
-/** Which SDE integrator {@link simulateForward} uses. */
+/**
+ * Which SDE integrator {@link simulateForward} uses.
+ *
+ * @example
+ * ```ts
+ * const method: SdeMethod = "heun";
+ * ```
+ */
 export type SdeMethod = "euler-maruyama" | "heun";
 
-/** Result of {@link simulateForward} (diffrax-style). */
+/**
+ * Result of {@link simulateForward} (diffrax-style).
+ *
+ * @example
+ * ```ts
+ * const { ts, ys, status } = simulateForward(key(1), ouProcess(), { initial: x0, dim: 2, t1: 1, steps: 100 });
+ * ```
+ */
 export type SimulationResult = Readonly<{
   /** Saved times. */
   ts: Float64Array;
@@ -28,7 +49,14 @@ export type SimulationResult = Readonly<{
   stats: Readonly<{ steps: number; driftEvaluations: number }>;
 }>;
 
-/** Options of {@link simulateForward}. */
+/**
+ * Options of {@link simulateForward}.
+ *
+ * @example
+ * ```ts
+ * const options: SimulateOptions = { initial: x0, dim: 2, t1: 1, steps: 200, method: "heun", saveAt: { every: 50 } };
+ * ```
+ */
 export type SimulateOptions = Readonly<{
   /** Initial states, row-major `count × dim`. */
   initial: Float64Array;

@@ -4,10 +4,25 @@ import type { ForwardProcess } from "./forward-process.js";
 import type { HeatField, MarginalField } from "./heat-field.js";
 import { expSkew } from "./internal/linalg.js";
 
-/** Times for a batch of points: one shared time, or one per point. */
+/**
+ * Times for a batch of points: one shared time, or one per point.
+ *
+ * @example
+ * ```ts
+ * tc.toHeat(points, 0.3);                 // one time for all points
+ * tc.toHeat(points, perPointTimes);       // or one per point
+ * ```
+ */
 export type Times = number | Float64Array;
 
-/** Points with their times (row-major `count × dim`, `times` one per point). */
+/**
+ * Points with their times (row-major `count × dim`, `times` one per point).
+ *
+ * @example
+ * ```ts
+ * const { points: y, times: s }: TimedPoints = tc.toHeat(x, 0.3);
+ * ```
+ */
 export type TimedPoints = Readonly<{ points: Float64Array; times: Float64Array }>;
 
 /**
@@ -17,6 +32,12 @@ export type TimedPoints = Readonly<{ points: Float64Array; times: Float64Array }
  *
  * @remarks Every map is a pure function of its arguments; times are either a single number or one per point.
  * Maps named `…FromHeat` take heat times s, the others forward times t.
+ *
+ * @example
+ * ```ts
+ * const tc: TimeChange = timeChange(vpProcess(), { dim: 2 });
+ * tc.scoreFromHeat(gradPsi, s); // ∇_x log p = e^B ∇_y ψ
+ * ```
  */
 export type TimeChange = Readonly<{
   process: ForwardProcess;
