@@ -50,7 +50,7 @@ for (const t of [0.05, 0.3, 0.8]) {
         const rel = acc.map((a, j) => Math.sqrt(a / nrm[j]!));
         errs.push(rel[0]!);
         let ess = 0;
-        for (const e of est.ess) ess += e / N;
+        for (const e of est.ess) ess += e / (method === "gradient" ? N : 2 * N); // antithetic forms evaluate 2N points
         detail.push(`N=${N}: ${rel.map((v) => v.toExponential(1)).join("/")} ESS/N=${(ess / points).toFixed(3)}`);
       }
       row[method] = { slope: Number(slope(Ns, errs).toFixed(3)), relRmse: errs };
