@@ -1,4 +1,5 @@
 import type { StudyDescriptor } from "../study.js";
+import { heatStudy } from "./heat.js";
 import { kappaStudy } from "./kappa.js";
 import { sbtmStudy } from "./sbtm.js";
 
@@ -6,4 +7,4 @@ import { sbtmStudy } from "./sbtm.js";
  * Every study the CLI knows, by subcommand. To add one: create `src/studies/<name>.ts` exporting a
  * {@link StudyDescriptor} and append it here (e.g. `heat`, `sbtm`, `hhd`).
  */
-export const STUDIES: readonly StudyDescriptor[] = [kappaStudy, sbtmStudy];
+export const STUDIES: readonly StudyDescriptor[] = [kappaStudy, sbtmStudy, heatStudy];
