@@ -47,4 +47,10 @@ export {
 } from "./numerics/incomplete-gamma.js";
 export { erf, erfc, normalCdf } from "./numerics/erf.js";
 export { ksTest, ksTwoSample, kolmogorovSmirnovSf, type KsResult } from "./numerics/kolmogorov-smirnov.js";
-export { integrate, type IntegrateOptions, type IntegrateResult } from "./numerics/integrate.js";
+export {
+  integrate,
+  gaussKronrod15,
+  type IntegrateOptions,
+  type IntegrateResult,
+  type GaussKronrodNode,
+} from "./numerics/integrate.js";

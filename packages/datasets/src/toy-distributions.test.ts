@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import { finiteDifferenceGradient, norm, project } from "../test/helpers.js";
 import { checkerboard } from "./checkerboard.js";
 import { circleDensity } from "./circle-density.js";
-import { KRONROD_NODES } from "./internal/curve-noise.js";
 import { pinwheel } from "./pinwheel.js";
 import { swissRoll } from "./swiss-roll.js";
 import { twoMoons } from "./two-moons.js";
@@ -81,19 +80,6 @@ function projectedCurveCdf(curves: Curve[], sigma: number, u: [number, number]):
     return Math.min(1, Math.max(0, f));
   };
 }
-
-describe("Gauss–Kronrod table", () => {
-  it("K15 integrates x^22 exactly and G7 integrates x^12 exactly on [−1, 1]", () => {
-    let k = 0;
-    let g = 0;
-    for (const node of KRONROD_NODES) {
-      k += node.wk * node.x ** 22;
-      g += node.wg * node.x ** 12;
-    }
-    expect(k).toBeCloseTo(2 / 23, 14);
-    expect(g).toBeCloseTo(2 / 13, 14);
-  });
-});
 
 describe.each([
   { name: "two moons", dist: twoMoons(), curves: moonCurves, sigma: 0.1, box: [-2, 3, -1.5, 2] as const, h: 0.025 },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ParabolicError } from "../errors.js";
-import { integrate } from "./integrate.js";
+import { gaussKronrod15, integrate } from "./integrate.js";
 
 describe("integrate (adaptive Gauss–Kronrod 7–15)", () => {
   it("integrates polynomials up to degree 22 exactly in one panel (Kronrod degree 3·7+1)", () => {
@@ -9,6 +9,22 @@ describe("integrate (adaptive Gauss–Kronrod 7–15)", () => {
       expect(Math.abs(r.value - 1)).toBeLessThan(2e-15);
       expect(r.evaluations).toBe(15);
     }
+  });
+
+  it("exposes the rule itself: K15 is exact to degree 22 (not 24), G7 to degree 12 (not 14), 7 Gauss nodes", () => {
+    const nodes = gaussKronrod15();
+    expect(nodes).toHaveLength(15);
+    expect(nodes.filter((n) => n.gaussWeight > 0)).toHaveLength(7);
+    expect(gaussKronrod15()).toBe(nodes); // built once, shared
+    expect(Object.isFrozen(nodes) && Object.isFrozen(nodes[0])).toBe(true);
+    const moment = (p: number, w: (n: (typeof nodes)[number]) => number): number =>
+      nodes.reduce((s, n) => s + w(n) * n.x ** p, 0);
+    // ∫₋₁¹ x^p dx = 2/(p + 1) for even p
+    expect(Math.abs(moment(22, (n) => n.kronrodWeight) - 2 / 23)).toBeLessThan(1e-15);
+    expect(Math.abs(moment(12, (n) => n.gaussWeight) - 2 / 13)).toBeLessThan(1e-15);
+    // negative controls: one degree (pair) beyond each rule's exactness the error is visible
+    expect(Math.abs(moment(24, (n) => n.kronrodWeight) - 2 / 25)).toBeGreaterThan(1e-9); // ≈ 5.7e-9
+    expect(Math.abs(moment(14, (n) => n.gaussWeight) - 2 / 15)).toBeGreaterThan(1e-6); // ≈ 1.9e-4
   });
 
   it("matches closed forms", () => {

@@ -61,6 +61,53 @@ export type IntegrateOptions = Readonly<{
   maxIntervals?: number;
 }>;
 
+/**
+ * One node of the 15-point Gauss–Kronrod rule on [−1, 1].
+ *
+ * @example
+ * ```ts
+ * const centre: GaussKronrodNode = gaussKronrod15().find((n) => n.x === 0)!; // kronrodWeight ≈ 0.2095
+ * ```
+ */
+export type GaussKronrodNode = Readonly<{
+  /** Abscissa in [−1, 1]. */
+  x: number;
+  /** Weight of the 15-point Kronrod rule. */
+  kronrodWeight: number;
+  /** Weight of the embedded 7-point Gauss rule (0 at the 8 Kronrod-only nodes). */
+  gaussWeight: number;
+}>;
+
+let gaussKronrod15Nodes: readonly GaussKronrodNode[] | undefined;
+
+/**
+ * The (7, 15) Gauss–Kronrod rule on [−1, 1] that {@link integrate} uses (QUADPACK qk15), as 15 nodes.
+ *
+ * @remarks For callers that need their own panel scheme on top of the same rule (e.g. integrands evaluated in
+ * log space with a per-panel shift). Order: ±x for the 7 outer abscissae from the outside in, then the centre.
+ * On [a, b] use nodes c + h·x with weights h·w (c = (a+b)/2, h = (b−a)/2); |Kronrod − Gauss| is the usual
+ * error indicator. Built on first call and shared (frozen).
+ * @example
+ * ```ts
+ * let k = 0;
+ * for (const { x, kronrodWeight } of gaussKronrod15()) k += kronrodWeight * Math.cos(x);
+ * // k ≈ 2 sin 1 (exact for polynomials up to degree 22)
+ * ```
+ */
+export function gaussKronrod15(): readonly GaussKronrodNode[] {
+  if (gaussKronrod15Nodes === undefined) {
+    const nodes: GaussKronrodNode[] = [];
+    for (let i = 0; i < 7; i++) {
+      const gaussWeight = i % 2 === 1 ? WG[(i - 1) / 2]! : 0;
+      nodes.push(Object.freeze({ x: -XGK[i]!, kronrodWeight: WGK[i]!, gaussWeight }));
+      nodes.push(Object.freeze({ x: XGK[i]!, kronrodWeight: WGK[i]!, gaussWeight }));
+    }
+    nodes.push(Object.freeze({ x: 0, kronrodWeight: WGK[7], gaussWeight: WG[3] }));
+    gaussKronrod15Nodes = Object.freeze(nodes);
+  }
+  return gaussKronrod15Nodes;
+}
+
 type Segment = { a: number; b: number; value: number; error: number; depth: number };
 
 function gk15(g: (x: number) => number, a: number, b: number): { value: number; error: number } {

@@ -2,37 +2,11 @@
  * Distributions of the form "a point on a planar curve, uniform in the curve parameter, plus isotropic Gaussian
  * noise": p(x) = Σ_m w_m/(b_m − a_m) ∫_{a_m}^{b_m} N(x; γ_m(t), σ² I) dt. Two moons and the swiss roll are of
  * this form, so their density and score are 1-D integrals, evaluated here by adaptive Gauss–Kronrod (7/15)
- * quadrature in log space (panels carry their own scale, so far-away points neither underflow nor lose accuracy).
+ * quadrature (core's `gaussKronrod15` rule) in log space (panels carry their own scale, so far-away points neither
+ * underflow nor lose accuracy).
  */
-import { fillNormals, randomStream, split, type Key } from "@parabolic/core";
+import { fillNormals, gaussKronrod15, randomStream, split, type Key } from "@parabolic/core";
 import { checkCount, pointCount } from "./points.js";
-
-// QUADPACK qk15 abscissae (xgk, descending; even indices 1,3,5,7 are the 7-point Gauss nodes) and weights.
-const XGK = [
-  0.991455371120812639206854697526329, 0.949107912342758524526189684047851, 0.864864423359769072789712788640926,
-  0.741531185599394439863864773280788, 0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
-  0.207784955007898467600689403773245, 0,
-] as const;
-const WGK = [
-  0.02293532201052922496373200805897, 0.063092092629978553290700663189204, 0.104790010322250183839876322541518,
-  0.140653259715525918745189590510238, 0.16900472663926790282658342659855, 0.190350578064785409913256402421014,
-  0.204432940075298892414161999234649, 0.209482141084727828012999174891714,
-] as const;
-const WG = [0.129484966168869693270611432679082, 0.27970539148927666790146777142378, 0.381830050505118944950369775488975, 0.417959183673469387755102040816327] as const;
-
-/** The 15 Kronrod nodes on [−1, 1] with Kronrod and (where a Gauss node) Gauss weights. */
-const NODES: ReadonlyArray<{ x: number; wk: number; wg: number }> = (() => {
-  const out: { x: number; wk: number; wg: number }[] = [];
-  for (let i = 0; i < 7; i++) {
-    const wg = i % 2 === 1 ? WG[(i - 1) / 2]! : 0;
-    out.push({ x: -XGK[i]!, wk: WGK[i]!, wg }, { x: XGK[i]!, wk: WGK[i]!, wg });
-  }
-  out.push({ x: 0, wk: WGK[7]!, wg: WG[3] });
-  return out;
-})();
-
-/** Exposed for the quadrature self-test. */
-export const KRONROD_NODES = NODES;
 
 /** One piece of the curve: parameter interval, relative weight, and the curve itself. */
 export type CurvePiece = Readonly<{
@@ -115,6 +89,7 @@ export function curveNoise(name: string, pieces: ReadonlyArray<CurvePiece>, nois
     });
     cumulative[prepared.length - 1] = 1;
   }
+  const nodes = gaussKronrod15();
   const inv2s2 = 1 / (2 * noise * noise);
   const logRelTol = Math.log(relTol);
   const logNorm = -(LOG_2PI + 2 * Math.log(noise)); // log of (2πσ²)^{-1}
@@ -131,7 +106,7 @@ export function curveNoise(name: string, pieces: ReadonlyArray<CurvePiece>, nois
     const h = 0.5 * (b - a);
     let ref = -Infinity;
     for (let i = 0; i < 15; i++) {
-      piece.point(c + h * NODES[i]!.x, tmp);
+      piece.point(c + h * nodes[i]!.x, tmp);
       const dx = x0 - tmp[0]!;
       const dy = x1 - tmp[1]!;
       const v = -(dx * dx + dy * dy) * inv2s2;
@@ -146,11 +121,11 @@ export function curveNoise(name: string, pieces: ReadonlyArray<CurvePiece>, nois
     let my = 0;
     for (let i = 0; i < 15; i++) {
       const e = Math.exp(g[i]! - ref);
-      const node = NODES[i]!;
-      k += node.wk * e;
-      gauss += node.wg * e;
-      mx += node.wk * e * gx[i]!;
-      my += node.wk * e * gy[i]!;
+      const node = nodes[i]!;
+      k += node.kronrodWeight * e;
+      gauss += node.gaussWeight * e;
+      mx += node.kronrodWeight * e * gx[i]!;
+      my += node.kronrodWeight * e * gy[i]!;
     }
     return { ref, k: h * k, err: h * Math.abs(k - gauss), mx: h * mx, my: h * my };
   }
