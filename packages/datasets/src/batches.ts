@@ -1,9 +1,25 @@
 import { assertNonNegativeInteger, assertPositiveInteger, foldIn, invalidArgument, ParabolicError, randomStream, type Key } from "@parabolic/core";
 
-/** Element arrays a batch can carry. */
+/**
+ * Element arrays a batch can carry.
+ *
+ * @example
+ * ```ts
+ * const inputs: BatchArray = new Float32Array(64 * 256);
+ * ```
+ */
 export type BatchArray = Float32Array | Float64Array | Uint8Array | Int32Array;
 
-/** One batch: copied rows (owned by the caller), the dataset indices they came from, and where it sits in the run. */
+/**
+ * One batch: copied rows (owned by the caller), the dataset indices they came from, and where it sits in the run.
+ *
+ * @example
+ * ```ts
+ * for await (const b of batches(key(0), dataset, { batchSize: 64 })) {
+ *   const batch: Batch = b; // batch.inputs is size × dim, batch.indices the dataset rows
+ * }
+ * ```
+ */
 export type Batch = Readonly<{
   /** Row-major `size × dim`, same element type as the source. */
   inputs: BatchArray;
@@ -32,7 +48,14 @@ export type BatchSource =
   | Readonly<{ inputs: BatchArray; labels?: Uint8Array | Int32Array | undefined; count: number; dim: number }>
   | Readonly<{ count: number; take: (indices: Uint32Array) => Readonly<{ inputs: BatchArray; labels?: Uint8Array | Int32Array | undefined }> }>;
 
-/** Options of {@link batches}. */
+/**
+ * Options of {@link batches}.
+ *
+ * @example
+ * ```ts
+ * const options: BatchOptions = { batchSize: 128, epochs: 10, prefetch: 2, signal: controller.signal };
+ * ```
+ */
 export type BatchOptions = Readonly<{
   /** Rows per batch. */
   batchSize: number;

@@ -4,7 +4,15 @@ import { checkCount, pointCount } from "./internal/points.js";
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
-/** The circle density of {@link circleDensity}: exact log-density, score, normaliser and radial law. */
+/**
+ * The circle density of {@link circleDensity}: exact log-density, score, normaliser and radial law.
+ *
+ * @example
+ * ```ts
+ * const circle: CircleDensity = circleDensity();
+ * circle.radialCdf(1); // P(‖x − c‖ ≤ R)
+ * ```
+ */
 export type CircleDensity = ExactDistribution &
   Readonly<{
     logDensity: (points: ArrayLike<number>) => Float64Array;

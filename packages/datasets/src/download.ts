@@ -1,6 +1,14 @@
 import { invalidArgument, ParabolicError, throwIfAborted } from "@parabolic/core";
 
-/** Options of {@link downloadVerified}. */
+/**
+ * Options of {@link downloadVerified}.
+ *
+ * @example
+ * ```ts
+ * const options: DownloadOptions = { sha256: MNIST_FILES.test.labels.sha256, cacheDirectory: "/tmp/mnist-cache" };
+ * await downloadVerified("https://example.org/mnist/t10k-labels-idx1-ubyte.gz", options);
+ * ```
+ */
 export type DownloadOptions = Readonly<{
   /** Expected SHA-256 of the file bytes (64 hex digits). Required: nothing unverified is ever cached. */
   sha256: string;
@@ -16,7 +24,14 @@ export type DownloadOptions = Readonly<{
   fetch?: typeof globalThis.fetch;
 }>;
 
-/** Result of {@link downloadVerified}. */
+/**
+ * Result of {@link downloadVerified}.
+ *
+ * @example
+ * ```ts
+ * const { path, bytes, fromCache }: DownloadResult = await downloadVerified(url, { sha256, cacheDirectory });
+ * ```
+ */
 export type DownloadResult = Readonly<{
   /** Absolute path of the verified file in the cache. */
   path: string;

@@ -30,6 +30,12 @@ export type GaussianMixtureSpec = Readonly<{
 
 /**
  * Posterior-weighted log-density and score of a batch of points.
+ *
+ * @example
+ * ```ts
+ * const { logDensity, score }: LogDensityAndScore = sparseDenseMixture().logDensityAndScore([0, 0, 4, 3]);
+ * // logDensity.length === 2, score.length === 4 (row-major 2 × 2)
+ * ```
  */
 export type LogDensityAndScore = Readonly<{
   /** log p(x_i), length `count`. */

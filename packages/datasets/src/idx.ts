@@ -1,14 +1,35 @@
 import { invalidArgument, ParabolicError } from "@parabolic/core";
 import { gunzip, isGzip } from "./internal/gunzip.js";
 
-/** Element types of the IDX format (type byte 0x08, 0x09, 0x0B, 0x0C, 0x0D, 0x0E). */
+/**
+ * Element types of the IDX format (type byte 0x08, 0x09, 0x0B, 0x0C, 0x0D, 0x0E).
+ *
+ * @example
+ * ```ts
+ * const t: IdxDataType = decodeIdx(bytes).dataType; // "uint8" for MNIST images and labels
+ * ```
+ */
 export type IdxDataType = "uint8" | "int8" | "int16" | "int32" | "float32" | "float64";
 
-/** Typed array matching an {@link IdxDataType}. */
+/**
+ * Typed array matching an {@link IdxDataType}.
+ *
+ * @example
+ * ```ts
+ * const data: IdxTypedArray = new Uint8Array(28 * 28); // for dataType "uint8"
+ * encodeIdx({ dataType: "uint8", shape: [1, 28, 28], data });
+ * ```
+ */
 export type IdxTypedArray = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
 /**
  * A decoded IDX file: element type, dimensions and the row-major data in native byte order.
+ *
+ * @example
+ * ```ts
+ * const { dataType, shape, data }: IdxArray = await parseIdx(gzippedBytes, { source: "t10k-images-idx3-ubyte.gz" });
+ * // shape = [10000, 28, 28], data.length = 7 840 000
+ * ```
  */
 export type IdxArray = Readonly<{
   dataType: IdxDataType;
@@ -37,7 +58,15 @@ const TYPES: ReadonlyArray<{ code: number; type: IdxDataType; size: number }> = 
  */
 export const IDX_DEFAULT_MAX_BYTES = 2 ** 30;
 
-/** Options of {@link decodeIdx} and {@link parseIdx}. */
+/**
+ * Options of {@link decodeIdx} and {@link parseIdx}.
+ *
+ * @example
+ * ```ts
+ * const options: IdxParseOptions = { source: "labels.idx", maxBytes: 1 << 20 };
+ * decodeIdx(bytes, options);
+ * ```
+ */
 export type IdxParseOptions = Readonly<{
   /** Name of the file or source, quoted in errors. @defaultValue `"<bytes>"` */
   source?: string;

@@ -1,7 +1,15 @@
 import { assertPositiveInteger, assertPositiveNumber, invalidArgument, ParabolicError, randomStream, type Key } from "@parabolic/core";
 import type { LabeledImages } from "./mnist.js";
 
-/** Float element type of transformed data. */
+/**
+ * Float element type of transformed data.
+ *
+ * @example
+ * ```ts
+ * const dtype: FloatDType = "float64";
+ * const x = scaleToUnit(images, { dtype }); // Float64Array
+ * ```
+ */
 export type FloatDType = "float32" | "float64";
 
 /**
@@ -189,7 +197,15 @@ function dequantizeInto(
   }
 }
 
-/** Per-coordinate mean and (floored) standard deviation. */
+/**
+ * Per-coordinate mean and (floored) standard deviation.
+ *
+ * @example
+ * ```ts
+ * const stats: PixelStatistics = pixelStatistics(train16, { dim: 256, stdFloor: 0.05 });
+ * const z = standardize(test16, { statistics: stats });
+ * ```
+ */
 export type PixelStatistics = Readonly<{
   mean: Float64Array;
   /** max(population standard deviation, stdFloor), per coordinate. */
@@ -281,7 +297,15 @@ export function unstandardize(inputs: ArrayLike<number>, options: Readonly<{ sta
   return out;
 }
 
-/** Options of {@link prepareImages}. */
+/**
+ * Options of {@link prepareImages}.
+ *
+ * @example
+ * ```ts
+ * const options: PrepareImagesOptions = { resize: { height: 16, width: 16 }, scaling: "standardize", stdFloor: 0.05 };
+ * const { dataset } = prepareImages(await loadMnist({ split: "test" }), options);
+ * ```
+ */
 export type PrepareImagesOptions = Readonly<{
   /** Output size; `null` keeps the original size. @defaultValue `{ height: 16, width: 16 }` */
   resize?: Readonly<{ height: number; width: number }> | null;

@@ -3,7 +3,14 @@ import { downloadVerified, sha256Hex } from "./download.js";
 import { parseIdx, type IdxArray } from "./idx.js";
 import { gunzip, isGzip } from "./internal/gunzip.js";
 
-/** One official file of an IDX dataset, with the checksums used to verify it. */
+/**
+ * One official file of an IDX dataset, with the checksums used to verify it.
+ *
+ * @example
+ * ```ts
+ * const f: DatasetFile = MNIST_FILES.test.images; // f.fileName === "t10k-images-idx3-ubyte.gz"
+ * ```
+ */
 export type DatasetFile = Readonly<{
   /** Official file name (gzipped IDX). */
   fileName: string;
@@ -19,7 +26,15 @@ export type DatasetFile = Readonly<{
   contentSha256: string | undefined;
 }>;
 
-/** The four files of an MNIST-format dataset. */
+/**
+ * The four files of an MNIST-format dataset.
+ *
+ * @example
+ * ```ts
+ * const files: DatasetFiles = FASHION_MNIST_FILES;
+ * files.train.labels.sha256; // 64 hex digits
+ * ```
+ */
 export type DatasetFiles = Readonly<{
   train: Readonly<{ images: DatasetFile; labels: DatasetFile }>;
   test: Readonly<{ images: DatasetFile; labels: DatasetFile }>;
@@ -128,7 +143,14 @@ export const FASHION_MNIST_FILES: DatasetFiles = Object.freeze({
   }),
 });
 
-/** How a loaded file was checked against the known checksums. */
+/**
+ * How a loaded file was checked against the known checksums.
+ *
+ * @example
+ * ```ts
+ * const v: Verification = (await loadMnist({ split: "test" })).verification.images; // "sha256"
+ * ```
+ */
 export type Verification =
   /** The file's SHA-256 matched the one you passed, or a known `.gz` checksum. */
   | "sha256"
@@ -160,7 +182,15 @@ export type LabeledImages = Readonly<{
   verification: Readonly<{ images: Verification; labels: Verification }>;
 }>;
 
-/** Which split of a dataset. */
+/**
+ * Which split of a dataset.
+ *
+ * @example
+ * ```ts
+ * const split: DatasetSplit = "test";
+ * await loadFashionMnist({ split });
+ * ```
+ */
 export type DatasetSplit = "train" | "test";
 
 /**
@@ -170,6 +200,11 @@ export type DatasetSplit = "train" | "test";
  * already hold), or `urls` (downloaded with {@link downloadVerified} into `cacheDirectory`, SHA-256 verified
  * against `sha256` or the known official checksum). With no source, a fixed list of local directories is searched
  * (see each loader); the network is never used unless you pass `urls`.
+ * @example
+ * ```ts
+ * const options: IdxDatasetOptions = { split: "train", urls: mnistUrls("https://example.org/mnist").train, cacheDirectory: "/tmp/mnist" };
+ * const train = await loadMnist(options); // SHA-256 checked against MNIST_FILES
+ * ```
  */
 export type IdxDatasetOptions = Readonly<{
   split: DatasetSplit;

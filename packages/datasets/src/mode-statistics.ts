@@ -95,7 +95,14 @@ export function modeProportionKl(mixture: GaussianMixture, points: ArrayLike<num
   return Math.max(0, kl);
 }
 
-/** A low-density query set: the points, their log-densities and the cut-off. */
+/**
+ * A low-density query set: the points, their log-densities and the cut-off.
+ *
+ * @example
+ * ```ts
+ * const { points, threshold }: LowDensitySet = lowDensityQueries(key(4), sparseDenseMixture(), { count: 250, quantile: 0.05 });
+ * ```
+ */
 export type LowDensitySet = Readonly<{
   /** Row-major `count × dim`, sorted by increasing log-density. */
   points: Float64Array;

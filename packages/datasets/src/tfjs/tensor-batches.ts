@@ -22,7 +22,14 @@ export type TensorBatch = {
   step: number;
 };
 
-/** Options of {@link tensorBatches}: those of `batches` plus the tensor layout. */
+/**
+ * Options of {@link tensorBatches}: those of `batches` plus the tensor layout.
+ *
+ * @example
+ * ```ts
+ * const options: TensorBatchOptions = { batchSize: 128, exampleShape: [16, 16, 1], oneHotClasses: 10 };
+ * ```
+ */
 export type TensorBatchOptions = BatchOptions &
   Readonly<{
     /** Shape of one example, e.g. `[16, 16, 1]` for a conv net. @defaultValue `[dim]` */
