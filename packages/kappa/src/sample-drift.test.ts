@@ -1,67 +1,35 @@
-import { foldIn, key, ksTest, pearsonCorrelation, randomStream, runningMoments } from "@parabolic/core";
+import { foldIn, key, ksTest, nextExponential, nextGamma, randomStream } from "@parabolic/core";
 import { describe, expect, it } from "vitest";
-import { allocateKappaSamples } from "./kappa-samples.js";
-import { fillDrift, sampleDrift } from "./sample-drift.js";
-import { heatBallCoordinates, radialConditionalCdf, sigmaMarginal } from "./testing/quadrature.js";
+import { describeMeasureSampler, sizeFor } from "../test/measure-suite.js";
 import { kappaConstants } from "./kappa-constants.js";
+import { fillDrift, sampleDrift } from "./sample-drift.js";
+import { sigmaMarginal } from "./testing/quadrature.js";
 
-// D = |∇_ζ k|/C₁(d), k = Φ − 1 − log Φ, ∇_ζ k = −(Φ − 1)ζ/(2ς), verified against its density: (1) the ς-marginal
-// against a CDF from quadrature of |∇_ζ k| over the ball, (2) the joint law through the Rosenblatt transform
-// F(t | ς) of the radial coordinate t = |ζ|²/R(ς)², also from quadrature of |∇_ζ k|. Seeded; KS at the 1 % level.
-const LEVEL = 0.01;
+// D = |∇_ζ k|/C₁(d), k = Φ − 1 − log Φ, ∇_ζ k = −(Φ − 1)ζ/(2ς), verified against its density (see
+// test/measure-suite.ts).
 const root = key(27_182);
-const sizeFor = (d: number): number => (d <= 16 ? 20_000 : d <= 256 ? 8_000 : 3_000);
-
-describe.each([1, 2, 16, 256, 4096])("sampleDrift, d = %i", (d) => {
-  const n = sizeFor(d);
-  const samples = sampleDrift(foldIn(root, d), { dim: d, count: n });
-  const { mu, t } = heatBallCoordinates(samples);
-
-  it("ς-marginal matches quadrature of |∇_ζ k| (KS, 1 % level); ∬|∇_ζ k| = C₁(d)", () => {
-    const marginal = sigmaMarginal("drift", d);
-    expect(Math.abs(marginal.mass / kappaConstants(d).c1 - 1)).toBeLessThan(1e-8);
-    expect(ksTest(samples.sigma, marginal.cdfSigma).pValue).toBeGreaterThan(LEVEL);
-  });
-
-  it("radial coordinate given ς matches quadrature of |∇_ζ k| (Rosenblatt transform, KS, 1 % level)", () => {
-    const m = Math.min(n, 2000);
-    const cdf = radialConditionalCdf("drift", d);
-    const u = new Float64Array(m);
-    for (let i = 0; i < m; i++) u[i] = cdf(t[i]!, mu[i]!);
-    expect(ksTest(u, (x) => Math.min(1, Math.max(0, x))).pValue).toBeGreaterThan(LEVEL);
-  });
-
-  it("a = |ζ|²/(4ς) and W = log Φ (from the geometry) are uncorrelated; the direction is uniform; stored a, W agree", () => {
-    const a = new Float64Array(n);
-    const w = new Float64Array(n);
-    const u1 = runningMoments();
-    let maxError = 0;
-    for (let i = 0; i < n; i++) {
-      a[i] = t[i]! * mu[i]!;
-      w[i] = mu[i]! - a[i]!;
-      maxError = Math.max(maxError, Math.abs(a[i]! - samples.a[i]!), Math.abs(w[i]! - samples.w[i]!) / (1 + mu[i]!));
-      let q = 0;
-      for (let j = 0; j < d; j++) q += samples.zeta[i * d + j]! ** 2;
-      u1.push(samples.zeta[i * d]! / Math.sqrt(q));
-    }
-    expect(maxError).toBeLessThan(1e-12 * d);
-    expect(Math.abs(pearsonCorrelation(a, w))).toBeLessThan(4 / Math.sqrt(n));
-    expect(Math.abs(u1.mean)).toBeLessThan(4 * u1.standardError);
-  });
+describeMeasureSampler({
+  measure: "drift",
+  name: "sampleDrift",
+  sample: sampleDrift,
+  fill: fillDrift,
+  root,
+  density: "|∇_ζ k|",
+  mass: { label: "∬|∇_ζ k| = C₁(d)", closedForm: (d) => kappaConstants(d).c1 },
 });
 
-describe("sampleDrift: determinism, fill form, validation", () => {
-  it("is bit-identical across reruns and fillDrift reproduces it", () => {
-    const a = sampleDrift(key(3), { dim: 4, count: 200 });
-    const b = sampleDrift(key(3), { dim: 4, count: 200 });
-    expect(Array.from(b.zeta)).toEqual(Array.from(a.zeta));
-    const out = allocateKappaSamples({ dim: 4, count: 200 });
-    fillDrift(randomStream(key(3)), out);
-    expect(Array.from(out.sigma)).toEqual(Array.from(a.sigma));
-  });
-
-  it("rejects bad options with coded errors", () => {
-    expect(() => sampleDrift(key(1), { dim: 0, count: 5 })).toThrowError(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
-    expect(() => sampleDrift(key(1), { dim: 2, count: -1 })).toThrowError(/sampleDrift: 'count' must be a positive integer; got -1/);
+describe("sampleDrift: power of the tests (negative control)", () => {
+  // A plausible bug: the rate 1 + 1/d of the hypo-exponential's second stage used as a scale,
+  // W = d·E₁ + (1 + 1/d)·E₂. The ς-marginal test at the same N must reject it where the second stage matters
+  // (small d; for large d, W ≈ d·E₁ and the change is below what N samples resolve).
+  it.each([1, 2])("rejects W = d·E₁ + (1 + 1/d)·E₂ at d = %i", (d) => {
+    const s = randomStream(foldIn(root, 1000 + d));
+    const rate = 1 + 1 / d;
+    const sigma = Float64Array.from({ length: sizeFor(d) }, () => {
+      const a = nextGamma(s, (d + 1) / 2) / rate;
+      const w = d * nextExponential(s) + rate * nextExponential(s);
+      return Math.exp((-2 * (a + w)) / d) / (4 * Math.PI);
+    });
+    expect(ksTest(sigma, sigmaMarginal("drift", d).cdfSigma).pValue).toBeLessThan(1e-4);
   });
 });
