@@ -17,7 +17,7 @@ import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { fillNormals, key, randomStream } from "@parabolic/core";
-import { allocateKappaSamples, fillDrift, fillKappa, fillNu, type KappaSamples } from "@parabolic/kappa";
+import { allocateKappaSamples, fillDrift, fillKappa, fillNu, kappaConstants, type KappaSamples } from "@parabolic/kappa";
 
 const SCALE = Number(process.env["PARABOLIC_BENCH_SCALE"] ?? "1") || 1;
 const SECONDS = 1.0 * SCALE;
@@ -135,6 +135,6 @@ function checkMean(s: KappaSamples, dim: number): void {
   let m = 0;
   for (const x of s.sigma) m += x;
   m /= s.count;
-  const closed = Math.exp(-(dim / 2 + 2) * Math.log1p(2 / dim)) / (4 * Math.PI);
+  const closed = kappaConstants(dim).meanSigma;
   console.error(`kappa d=${dim}: last-batch mean ς ${m.toExponential(4)} vs closed form ${closed.toExponential(4)}`);
 }

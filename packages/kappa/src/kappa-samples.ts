@@ -1,3 +1,4 @@
+import { emptySamples } from "./internal/batch.js";
 import { checkSampleOptions } from "./internal/validate.js";
 
 /**
@@ -77,13 +78,5 @@ export type KappaSampleOptions = {
  */
 export function allocateKappaSamples(options: KappaSampleOptions): KappaSamples {
   checkSampleOptions("allocateKappaSamples", options);
-  const { dim, count } = options;
-  return {
-    dim,
-    count,
-    zeta: new Float64Array(dim * count),
-    sigma: new Float64Array(count),
-    a: new Float64Array(count),
-    w: new Float64Array(count),
-  };
+  return emptySamples(options.dim, options.count);
 }

@@ -3,12 +3,9 @@ import type { KappaSampleOptions, KappaSamples } from "../kappa-samples.js";
 import type { Kernel } from "./kernels.js";
 import { checkKappaSamples, checkSampleOptions } from "./validate.js";
 
-/** Internal: the key-first batch form shared by sampleKappa / sampleNu / sampleDrift. */
-export function sampleBatch(fn: string, kernel: Kernel, k: Key, options: KappaSampleOptions): KappaSamples {
-  checkSampleOptions(fn, options);
-  const stream = randomStream(k); // validates the key
-  const { dim, count } = options;
-  const out: KappaSamples = {
+/** Internal: zeroed buffers for `count` samples of dimension `dim` (no validation). */
+export function emptySamples(dim: number, count: number): KappaSamples {
+  return {
     dim,
     count,
     zeta: new Float64Array(dim * count),
@@ -16,7 +13,14 @@ export function sampleBatch(fn: string, kernel: Kernel, k: Key, options: KappaSa
     a: new Float64Array(count),
     w: new Float64Array(count),
   };
-  kernel(stream, out, 0, count);
+}
+
+/** Internal: the key-first batch form shared by sampleKappa / sampleNu / sampleDrift. */
+export function sampleBatch(fn: string, kernel: Kernel, k: Key, options: KappaSampleOptions): KappaSamples {
+  checkSampleOptions(fn, options);
+  const stream = randomStream(k); // validates the key
+  const out = emptySamples(options.dim, options.count);
+  kernel(stream, out, 0, out.count);
   return out;
 }
 
