@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { kappaConstants } from "@parabolic/kappa";
 import { afterAll, describe, expect, it } from "vitest";
 import { main, type CliIo } from "./main.js";
 
@@ -29,6 +30,22 @@ describe("parabolic-study CLI (in process)", () => {
     expect(doc.config).toMatchObject({ dims: [1, 3], samples: 300, seed: 5 });
     expect(doc.dims).toHaveLength(2);
     expect(doc.dims[1].laws.map((l: { id: string }) => l.id)).toContain("twoW");
+    // The numbers are the study's, not placeholders: closed forms match kappaConstants, the seeded KS tests pass
+    // (Bonferroni over all of them, 1 %), MC moments sit within 4 SE, constants agree with quadrature to 1e-6.
+    type Mass = { massQuadrature: number; massClosedForm: number };
+    type DimJson = { dim: number; laws: { exact: boolean }[]; moments: Record<"meanSigma" | "m2", { exact: number; z: number }>; nu: Mass; drift: Mass };
+    for (const r of doc.dims as DimJson[]) {
+      const c = kappaConstants(r.dim);
+      expect(r.moments.meanSigma.exact).toBe(c.meanSigma);
+      expect(r.moments.m2.exact).toBe(c.m2);
+      expect(r.laws.filter((l) => l.exact)).toHaveLength(5);
+      for (const m of [r.moments.meanSigma, r.moments.m2]) expect(Math.abs(m.z)).toBeLessThan(4);
+      expect(r.nu.massQuadrature / r.nu.massClosedForm).toBeCloseTo(1, 6);
+      expect(r.drift.massQuadrature / r.drift.massClosedForm).toBeCloseTo(1, 6);
+    }
+    expect(doc.summary.tests).toBe(2 * (1 + 5 + 4));
+    expect(doc.summary.bonferroniPass).toBe(true);
+    for (const c of doc.constants as { maxRelativeDifference: number }[]) expect(c.maxRelativeDifference).toBeLessThan(1e-6);
     const dir = join(tmp, "run1");
     for (const f of ["kappa.json", "kappa.md", "kappa-laws.svg", "kappa-laws.png", "kappa-concentration.svg", "kappa-concentration.png", "kappa-measures.svg", "kappa-measures.png"]) {
       expect(existsSync(join(dir, f)), f).toBe(true);
