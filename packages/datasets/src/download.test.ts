@@ -42,6 +42,13 @@ beforeAll(async () => {
       setTimeout(() => res.socket?.destroy(), 20);
       return;
     }
+    if (path === "/chunked.gz") {
+      // no Content-Length: the size limit must be enforced while streaming
+      res.writeHead(200, { "content-type": "application/octet-stream" });
+      res.write(images.subarray(0, 1000));
+      setTimeout(() => res.end(images.subarray(1000)), 10);
+      return;
+    }
     if (path === "/slow.gz") {
       res.writeHead(200, { "content-length": "1000000" });
       res.write(new Uint8Array(10));
@@ -119,6 +126,25 @@ describe("downloadVerified against a local HTTP server", () => {
     }
   });
 
+  it("a body over maxBytes is DATA_CORRUPT, whether declared or only seen while streaming, and writes nothing", async () => {
+    const dir = await tempDir();
+    try {
+      const limit = images.length - 1;
+      const declared = await expectCode(downloadVerified(`${base}/images.gz`, { sha256: sha(images), cacheDirectory: dir, maxBytes: limit }), "DATA_CORRUPT");
+      expect(declared.details.reason).toBe("too large");
+      expect(declared.message).toMatch(/declares \d+ bytes, more than maxBytes/);
+      const streamed = await expectCode(downloadVerified(`${base}/chunked.gz`, { sha256: sha(images), cacheDirectory: dir, maxBytes: limit }), "DATA_CORRUPT");
+      expect(streamed.details.reason).toBe("too large");
+      expect(streamed.message).toMatch(/sent more than maxBytes/);
+      expect(await readdir(dir)).toEqual([]);
+      // the same chunked body within the limit downloads and verifies
+      const ok = await downloadVerified(`${base}/chunked.gz`, { sha256: sha(images), cacheDirectory: dir, maxBytes: images.length });
+      expect(sha(ok.bytes)).toBe(sha(images));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("replaces a stale cached file with the wrong checksum", async () => {
     const dir = await tempDir();
     try {
@@ -146,6 +172,13 @@ describe("downloadVerified against a local HTTP server", () => {
       await expectCode(downloadVerified(`${base}/slow.gz`, { sha256: sha(labels), cacheDirectory: dir, signal: controller.signal }), "ABORTED");
       await expectCode(downloadVerified(`${base}/labels.gz`, { sha256: "abc", cacheDirectory: dir }), "INVALID_ARGUMENT");
       await expectCode(downloadVerified("ftp://example.org/x", { sha256: sha(labels), cacheDirectory: dir }), "INVALID_ARGUMENT");
+      for (const maxBytes of [0, -1, 1.5, Number.NaN]) {
+        const e = await expectCode(downloadVerified(`${base}/labels.gz`, { sha256: sha(labels), cacheDirectory: dir, maxBytes }), "INVALID_ARGUMENT");
+        expect(e.details.argument).toBe("maxBytes");
+        expect(Object.is(e.details.value, maxBytes)).toBe(true);
+      }
+      const badName = await expectCode(downloadVerified(`${base}/%E0%A4%A.gz`, { sha256: sha(labels), cacheDirectory: dir }), "INVALID_ARGUMENT");
+      expect(badName.details.argument).toBe("url");
       expect(await readdir(dir)).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -1,4 +1,5 @@
-import { invalidArgument, ParabolicError, throwIfAborted } from "@parabolic/core";
+import { assertPositiveInteger, invalidArgument, ParabolicError, throwIfAborted } from "@parabolic/core";
+import { readBounded } from "./internal/read-bounded.js";
 
 /**
  * Options of {@link downloadVerified}.
@@ -87,11 +88,17 @@ export async function downloadVerified(url: string, options: DownloadOptions): P
   if (typeof options.cacheDirectory !== "string" || options.cacheDirectory.length === 0) {
     throw invalidArgument(fn, "cacheDirectory", "be a directory path", options.cacheDirectory);
   }
-  const fileName = options.fileName ?? decodeURIComponent(parsed.pathname.split("/").pop() ?? "");
+  let fileName: string;
+  try {
+    fileName = options.fileName ?? decodeURIComponent(parsed.pathname.split("/").pop() ?? "");
+  } catch {
+    throw invalidArgument(fn, "url", "have a well-formed percent-encoded last path segment (or give fileName)", url);
+  }
   if (fileName.length === 0 || fileName.includes("/") || fileName.includes("\\") || fileName === "." || fileName === "..") {
     throw invalidArgument(fn, "fileName", "be a plain file name (give one when the URL has no last path segment)", fileName);
   }
   const maxBytes = options.maxBytes ?? 2 ** 28;
+  assertPositiveInteger(fn, "maxBytes", maxBytes);
   const doFetch = options.fetch ?? globalThis.fetch;
   const fs = await import("node:fs/promises");
   const path = await import("node:path");
@@ -125,45 +132,36 @@ export async function downloadVerified(url: string, options: DownloadOptions): P
     await response.body?.cancel().catch(() => undefined);
     throw new ParabolicError("DATA_CORRUPT", `${fn}: ${url} declares ${declaredLength} bytes, more than maxBytes = ${maxBytes}.`, { ...details, reason: "too large" });
   }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+  const counter = { received: 0 };
+  let bytes: Uint8Array;
   try {
     const reader = response.body?.getReader();
-    if (reader !== undefined) {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        total += value.byteLength;
-        if (total > maxBytes) {
-          await reader.cancel().catch(() => undefined);
-          throw new ParabolicError("DATA_CORRUPT", `${fn}: ${url} sent more than maxBytes = ${maxBytes} bytes.`, { ...details, reason: "too large" });
-        }
-        chunks.push(value);
-      }
-    }
+    bytes =
+      reader === undefined
+        ? new Uint8Array(0)
+        : await readBounded(
+            reader,
+            maxBytes,
+            () => new ParabolicError("DATA_CORRUPT", `${fn}: ${url} sent more than maxBytes = ${maxBytes} bytes.`, { ...details, reason: "too large" }),
+            counter,
+          );
   } catch (e) {
     if (ParabolicError.is(e)) throw e;
     throwIfAborted(options.signal, fn);
     throw new ParabolicError(
       "DATA_CORRUPT",
-      `${fn}: the download of ${url} was interrupted after ${total} bytes (${(e as Error).message}); nothing was written.`,
-      { ...details, reason: "interrupted", received: total },
+      `${fn}: the download of ${url} was interrupted after ${counter.received} bytes (${(e as Error).message}); nothing was written.`,
+      { ...details, reason: "interrupted", received: counter.received },
       e,
     );
   }
-  if (declaredLength !== undefined && Number.isFinite(declaredLength) && total !== declaredLength) {
-    throw new ParabolicError("DATA_CORRUPT", `${fn}: ${url} sent ${total} bytes but declared ${declaredLength}; nothing was written.`, {
+  if (declaredLength !== undefined && Number.isFinite(declaredLength) && bytes.length !== declaredLength) {
+    throw new ParabolicError("DATA_CORRUPT", `${fn}: ${url} sent ${bytes.length} bytes but declared ${declaredLength}; nothing was written.`, {
       ...details,
       reason: "truncated",
-      received: total,
+      received: bytes.length,
       declared: declaredLength,
     });
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    bytes.set(c, offset);
-    offset += c.byteLength;
   }
   const actual = await sha256Hex(bytes);
   if (actual !== expected) {

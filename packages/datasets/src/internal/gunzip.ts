@@ -3,6 +3,7 @@
  * `DecompressionStream` fallback (browsers, Deno). Both enforce an output-size limit.
  */
 import { ParabolicError } from "@parabolic/core";
+import { readBounded } from "./read-bounded.js";
 
 type Zlib = typeof import("node:zlib");
 let zlibModule: Promise<Zlib | null> | undefined;
@@ -50,26 +51,7 @@ export function gunzipNode(zlib: Zlib, b: Uint8Array, maxBytes: number): Promise
 /** Web-streams path (exported for tests). */
 export async function gunzipWeb(b: Uint8Array, maxBytes: number): Promise<Uint8Array> {
   const stream = new Blob([b as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream("gzip"));
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
+  return readBounded(stream.getReader(), maxBytes, () => tooLarge(maxBytes));
 }
 
 /** Resets the cached module (tests only). */
