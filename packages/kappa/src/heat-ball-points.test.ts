@@ -74,5 +74,17 @@ describe("heatBallPoints", () => {
     expect(code(() => heatBallPoints(c, 1, 0.1, { ...s, zeta: new Float64Array(5) }))).toBe("SHAPE_MISMATCH");
     expect(code(() => heatBallPoints(c, 4, 2 * Math.sqrt(4 * Math.PI) * 1.0000001, s))).toBe("INVALID_ARGUMENT");
     expect(heatBallPoints(c, 1, Math.sqrt(4 * Math.PI) * 0.999, s).times.every((t) => t > 0)).toBe(true);
+    // the error names the offending argument and value
+    const details = (f: () => unknown): Readonly<Record<string, unknown>> => {
+      try {
+        f();
+      } catch (e) {
+        if (ParabolicError.is(e)) return e.details;
+      }
+      return {};
+    };
+    expect(details(() => heatBallPoints(c, Number.NaN, 0.1, s))).toMatchObject({ argument: "s0", value: Number.NaN });
+    expect(details(() => heatBallPoints(c, 1, Number.POSITIVE_INFINITY, s))).toMatchObject({ argument: "radius", value: Number.POSITIVE_INFINITY });
+    expect(details(() => heatBallPoints(c, 0.01, 1, s))).toMatchObject({ argument: "radius", value: 1, s0: 0.01 });
   });
 });
