@@ -31,4 +31,25 @@ describe("parabolic-study heat", () => {
     const last = (method: string) => doc.accuracy.filter((r: { method: string; t: number; rFrac: number }) => r.method === method && r.t === 0.3 && r.rFrac === 8).at(-1).relRmse.all;
     expect(last("gradient")).toBeLessThan(last("first-moment"));
   });
+
+  it("draws every mark of every plot (regression: bars on a log y axis rendered as empty panels)", async () => {
+    const io = capture();
+    expect(await main(["heat", "--points", "8", "--max-samples", "64", "--seed", "4", "--out", "h2"], io)).toBe(0);
+    const svg = (name: string) => readFileSync(join(tmp, "h2", `${name}.svg`), "utf8");
+    const count = (text: string, role: string) => text.split(`aria-roledescription="${role}"`).length - 1;
+    // global: 2 times × 2 budgets × 3 splits × 2 estimators, each a dot with a stem of positive length
+    const global = svg("heat-global");
+    expect(count(global, "point")).toBe(24);
+    const stems = [...global.matchAll(/aria-roledescription="rule mark" transform="translate\(([^,]+),([^)]+)\)" x2="0" y2="([^"]+)"/g)];
+    expect(stems).toHaveLength(24);
+    for (const [, x, y, length] of stems) {
+      for (const v of [x, y, length]) expect(Number.isFinite(Number(v))).toBe(true);
+      expect(Number(y)).toBeGreaterThanOrEqual(0);
+      expect(Number(length)).toBeGreaterThan(0);
+    }
+    // accuracy: one line per (t, r², method, split) = 3·3·3·3; bias: 3 methods + 3 noise lines, 13 points
+    expect(count(svg("heat-accuracy"), "line mark")).toBe(81);
+    expect(count(svg("heat-bias"), "line mark")).toBe(6);
+    expect(count(svg("heat-bias"), "point")).toBe(13);
+  });
 });

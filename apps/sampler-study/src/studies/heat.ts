@@ -26,6 +26,15 @@ type NRow = { t: number; rFrac: number; method: ScoreMethod; N: number; relRmse:
 type BiasRow = { t: number; rFrac: number; method: string; N: number; relRmse: number; relStandardError: number };
 type GlobalRow = { t: number; budget: number; tweedie: Split; heatBall: Split };
 
+/** One colour per score method in every plot, restricted to the methods present (no empty legend entries). */
+function methodColors(present: readonly string[]): { domain: string[]; range: string[] } {
+  const all: Readonly<Record<string, string>> = { gradient: "#e45756", "derivative-free": "#4c78a8", "first-moment": "#f58518", "first-moment + Richardson": "#54a24b" };
+  const domain = Object.keys(all).filter((m) => present.includes(m));
+  return { domain, range: domain.map((m) => all[m]!) };
+}
+
+const ESTIMATORS = ["Tweedie SNIS (global, over data)", "heat ball (local, over κ points)"] as const;
+
 type QuerySet = { t: number; s: number; points: Float64Array; exact: Float64Array; low: boolean[] };
 
 function querySet(t: number, count: number, seed: number): QuerySet {
@@ -120,7 +129,7 @@ function accuracyPlot(rows: readonly NRow[]): TopLevelSpec {
       encoding: {
         x: { field: "N", type: "quantitative", scale: { type: "log" }, title: "N (κ samples)" },
         y: { field: "err", type: "quantitative", scale: { type: "log" }, title: "relative RMSE" },
-        color: { field: "method", type: "nominal" },
+        color: { field: "method", type: "nominal", scale: methodColors(rows.map((r) => r.method)) },
         strokeDash: { field: "split", type: "nominal", sort: ["all", "low", "high"] },
       },
     },
@@ -131,7 +140,7 @@ function accuracyPlot(rows: readonly NRow[]): TopLevelSpec {
 function biasPlot(rows: readonly BiasRow[]): TopLevelSpec {
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: "Bias vs radius at the largest N (t = 0.3)", subtitle: "gradient form: unbiased in r; first moment: O(r²); grey band: Monte Carlo noise" },
+    title: { text: "Bias vs radius at the largest N (t = 0.3)", subtitle: ["gradient form: unbiased in r (error = noise); first moment: O(r²) bias above its noise", "grey dotted: Monte Carlo standard error of each estimate"] },
     data: { values: rows.map((r) => ({ ...r, noise: r.relStandardError })) },
     width: 360,
     height: 220,
@@ -141,7 +150,7 @@ function biasPlot(rows: readonly BiasRow[]): TopLevelSpec {
         encoding: {
           x: { field: "rFrac", type: "quantitative", scale: { type: "log" }, title: "r²/s" },
           y: { field: "relRmse", type: "quantitative", scale: { type: "log" }, title: "relative error" },
-          color: { field: "method", type: "nominal" },
+          color: { field: "method", type: "nominal", scale: methodColors(rows.map((r) => r.method)), legend: { labelLimit: 300 } },
         },
       },
       {
@@ -152,28 +161,42 @@ function biasPlot(rows: readonly BiasRow[]): TopLevelSpec {
   };
 }
 
+/**
+ * Dot-and-stem chart on a log axis. Bars cannot be used here: a log scale has no zero baseline, so vega-lite drops
+ * every bar (the first version rendered empty panels). Stems run from an explicit positive floor one decade below
+ * the smallest error, and each dot carries its value as a label.
+ */
 function globalPlot(rows: readonly GlobalRow[]): TopLevelSpec {
-  const values = rows.flatMap((r) =>
+  const configs = rows.map((r) => `t = ${r.t}, budget ${r.budget}`);
+  const values = rows.flatMap((r, i) =>
     (["all", "high", "low"] as const).flatMap((split) => [
-      { estimator: "Tweedie SNIS (global, data)", config: `t=${r.t}, budget ${r.budget}`, split, err: r.tweedie[split] },
-      { estimator: "heat ball (local, model)", config: `t=${r.t}, budget ${r.budget}`, split, err: r.heatBall[split] },
+      { estimator: ESTIMATORS[0], config: configs[i], split, err: r.tweedie[split] },
+      { estimator: ESTIMATORS[1], config: configs[i], split, err: r.heatBall[split] },
     ]),
   );
+  const errs = values.map((v) => v.err).filter((e) => e > 0 && Number.isFinite(e));
+  const floor = 10 ** Math.floor(Math.log10(Math.min(...errs)) - 0.5);
+  const ceiling = 10 ** Math.ceil(Math.log10(Math.max(...errs)) + 0.15);
+  const y = { field: "err", type: "quantitative", scale: { type: "log", domain: [floor, ceiling] }, title: "relative RMSE of the score" } as const;
+  const x = { field: "split", type: "nominal", title: "query points", sort: ["all", "high", "low"], axis: { labelAngle: 0 } } as const;
+  const xOffset = { field: "estimator", type: "nominal", sort: [...ESTIMATORS] } as const;
+  const color = { field: "estimator", type: "nominal", scale: { domain: [...ESTIMATORS], range: ["#4c78a8", "#e45756"] }, legend: { orient: "bottom", title: null, labelLimit: 400 } } as const;
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: "Local heat-ball vs global Tweedie/DSM-target averaging, same budget", subtitle: "relative RMSE of the score (log scale); heat ball: gradient form, r² = 0.125·s" },
+    title: {
+      text: "Local heat-ball vs global Tweedie/DSM-target averaging, same budget",
+      subtitle: ["relative RMSE of the score, log scale (lower is better); heat ball: gradient form, r² = 0.125·s", "query points: all; high = top 80 % of log p; low = lowest 20 %"],
+    },
     data: { values },
-    facet: { column: { field: "config", type: "nominal", title: null } },
+    facet: { column: { field: "config", type: "nominal", title: null, sort: configs } },
     spec: {
-      width: 150,
-      height: 180,
-      mark: "bar",
-      encoding: {
-        x: { field: "split", type: "nominal", title: null, sort: ["all", "high", "low"] },
-        xOffset: { field: "estimator" },
-        y: { field: "err", type: "quantitative", scale: { type: "log" }, title: "relative RMSE" },
-        color: { field: "estimator", type: "nominal" },
-      },
+      width: 170,
+      height: 220,
+      layer: [
+        { mark: { type: "rule", strokeWidth: 3 }, encoding: { x, xOffset, y, y2: { datum: floor }, color } },
+        { mark: { type: "point", filled: true, size: 70, opacity: 1 }, encoding: { x, xOffset, y, color } },
+        { mark: { type: "text", dy: -9, fontSize: 9 }, encoding: { x, xOffset, y, text: { field: "err", type: "quantitative", format: ".2~g" } } },
+      ],
     },
   };
 }
