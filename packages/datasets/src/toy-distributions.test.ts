@@ -1,6 +1,7 @@
 import { chiSquareSf, integrate, key, ksTest, normalCdf, split } from "@parabolic/core";
 import { describe, expect, it } from "vitest";
-import { finiteDifferenceGradient, norm, project } from "../test/helpers.js";
+import { centralGradient } from "@parabolic/core/testing";
+import { norm, project } from "../test/helpers.js";
 import { checkerboard } from "./checkerboard.js";
 import { circleDensity } from "./circle-density.js";
 import { pinwheel } from "./pinwheel.js";
@@ -109,7 +110,7 @@ describe.each([
     const s = dist.score(x);
     let worst = 0;
     for (let i = 0; i < x.length / 2; i++) {
-      const fd = finiteDifferenceGradient((y) => dist.logDensity(y)[0]!, x.slice(2 * i, 2 * i + 2), 1e-3);
+      const fd = centralGradient((y) => dist.logDensity(y)[0]!, x.slice(2 * i, 2 * i + 2), { step: 5e-4 });
       const si = s.subarray(2 * i, 2 * i + 2);
       worst = Math.max(worst, norm([si[0]! - fd[0]!, si[1]! - fd[1]!]) / Math.max(1, norm(si)));
     }
@@ -222,7 +223,7 @@ describe("circleDensity", () => {
     const x = circle.sample(k1, 50);
     const s = circle.score(x);
     for (let i = 0; i < 50; i++) {
-      const fd = finiteDifferenceGradient((y) => circle.logDensity(y)[0]!, x.slice(2 * i, 2 * i + 2), 1e-3);
+      const fd = centralGradient((y) => circle.logDensity(y)[0]!, x.slice(2 * i, 2 * i + 2), { step: 5e-4 });
       const si = s.subarray(2 * i, 2 * i + 2);
       expect(norm([si[0]! - fd[0]!, si[1]! - fd[1]!]) / Math.max(1, norm(si))).toBeLessThan(1e-8);
     }

@@ -39,26 +39,6 @@ export function project(points: Float64Array, d: number, u: ArrayLike<number>): 
   return out;
 }
 
-/**
- * Gradient of a scalar function of one point by Richardson-extrapolated central differences:
- * (4 D(h/2) − D(h))/3 with D(h) = (f(x + h e_j) − f(x − h e_j))/2h; truncation error O(h⁴).
- */
-export function finiteDifferenceGradient(f: (x: Float64Array) => number, x: Float64Array, h: number): Float64Array {
-  const d = x.length;
-  const g = new Float64Array(d);
-  const y = Float64Array.from(x);
-  const central = (j: number, step: number): number => {
-    y[j] = x[j]! + step;
-    const a = f(y);
-    y[j] = x[j]! - step;
-    const b = f(y);
-    y[j] = x[j]!;
-    return (a - b) / (2 * step);
-  };
-  for (let j = 0; j < d; j++) g[j] = (4 * central(j, h / 2) - central(j, h)) / 3;
-  return g;
-}
-
 /** Euclidean norm. */
 export function norm(v: ArrayLike<number>): number {
   let s = 0;
