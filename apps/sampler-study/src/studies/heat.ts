@@ -177,7 +177,7 @@ function globalPlot(rows: readonly GlobalRow[]): TopLevelSpec {
   const errs = values.map((v) => v.err).filter((e) => e > 0 && Number.isFinite(e));
   const floor = 10 ** Math.floor(Math.log10(Math.min(...errs)) - 0.5);
   const ceiling = 10 ** Math.ceil(Math.log10(Math.max(...errs)) + 0.15);
-  const y = { field: "err", type: "quantitative", scale: { type: "log", domain: [floor, ceiling] }, title: "relative RMSE of the score" } as const;
+  const y = { field: "err", type: "quantitative" as const, scale: { type: "log" as const, domain: [floor, ceiling] }, title: "relative RMSE of the score" };
   const x = { field: "split", type: "nominal", title: "query points", sort: ["all", "high", "low"], axis: { labelAngle: 0 } } as const;
   const xOffset = { field: "estimator", type: "nominal", sort: [...ESTIMATORS] } as const;
   const color = { field: "estimator", type: "nominal", scale: { domain: [...ESTIMATORS], range: ["#4c78a8", "#e45756"] }, legend: { orient: "bottom", title: null, labelLimit: 400 } } as const;
