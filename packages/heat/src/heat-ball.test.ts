@@ -1,6 +1,5 @@
 import { key, ParabolicError } from "@parabolic/core";
 import { forwardMarginal, heatTransition, ouTransition, sparseDenseMixture } from "@parabolic/datasets";
-import { kappaConstants } from "@parabolic/kappa";
 import { describe, expect, it } from "vitest";
 import { constantDrift, doubleWellDrift } from "./drift-field.js";
 import { ouProcess } from "./forward-process.js";
@@ -13,6 +12,7 @@ import {
   estimateScore,
   estimateScoreBatch,
   heatBallResidual,
+  heatBallResidualBatch,
   type ScoreMethod,
 } from "./heat-ball.js";
 import { mixtureHeatField } from "./testing/mixture-heat-field.js";
@@ -129,6 +129,23 @@ describe("estimateDensity (log space)", () => {
     const sb = estimateScoreBatch(field, centers, 0.5, { radius: 0.3, samples: 64, key: key(4) });
     const ss = estimateScore(field, centers.subarray(0, 2), 0.5, { radius: 0.3, samples: 64, key: key(4) });
     expect(Array.from(ss.score)).toEqual(Array.from(sb.scores.subarray(0, 2)));
+  });
+
+  it("chunking centres across field calls (maxCoordinatesPerCall) does not change any estimate", () => {
+    const field = mixtureHeatField(sparseDenseMixture());
+    const centers = new Float64Array([0.1, 0.2, 3.9, 3.1, -3.8, 2.7, 0.5, -0.4, 1.2, 1.9]);
+    const s0 = new Float64Array([0.5, 0.7, 0.6, 0.9, 1.3]);
+    const base = { radius: 0.4, samples: 32, key: key(8) };
+    const tiny = { ...base, maxCoordinatesPerCall: 1 }; // one centre per call
+    for (const method of ["gradient", "derivative-free", "first-moment"] as const) {
+      const a = estimateScoreBatch(field, centers, s0, { ...base, method });
+      const b = estimateScoreBatch(field, centers, s0, { ...tiny, method });
+      expect(Array.from(b.scores)).toEqual(Array.from(a.scores));
+      expect(Array.from(b.standardErrors)).toEqual(Array.from(a.standardErrors));
+    }
+    expect(Array.from(estimateDensityBatch(field, centers, s0, tiny).logDensity)).toEqual(Array.from(estimateDensityBatch(field, centers, s0, base).logDensity));
+    const residual = (options: typeof base) => Array.from(heatBallResidualBatch(field, centers, s0, options).residual);
+    expect(residual(tiny)).toEqual(residual(base));
   });
 });
 
@@ -273,7 +290,6 @@ describe("log-density, entropy density and residual", () => {
     expect(Math.abs(res[3]!.residual - pointwise)).toBeLessThan(4 * res[3]!.standardError);
     // the error at r = 1 is the O(r²) term: far outside the noise
     expect(Math.abs(res[0]!.residual - pointwise)).toBeGreaterThan(8 * res[0]!.standardError);
-    expect(kappaConstants(d).meanSigma).toBeGreaterThan(0);
   });
 });
 
@@ -281,11 +297,36 @@ describe("validation and status", () => {
   const field = mixtureHeatField(sparseDenseMixture());
   it("rejects radius² ≥ 4π s0, bad shapes and missing capabilities with coded errors", () => {
     const y0 = new Float64Array([0, 0]);
-    expect(() => estimateDensity(field, y0, 0.1, { radius: Math.sqrt(4 * Math.PI * 0.1), samples: 8, key: key(1) })).toThrow(/4π/);
+    // r² < 4π·s0 is enforced on both sides of the boundary (not at a rounding-dependent r = √(4π s0))
+    const rMax = Math.sqrt(4 * Math.PI * 0.1);
+    for (const [fn, call] of [
+      ["estimateDensity", (r: number) => estimateDensity(field, y0, 0.1, { radius: r, samples: 8, key: key(1) })],
+      ["estimateScore", (r: number) => estimateScore(field, y0, 0.1, { radius: r, samples: 8, key: key(1), method: "derivative-free" })],
+      ["estimateLogDensity", (r: number) => estimateLogDensity(field, y0, 0.1, { radius: r, samples: 8, key: key(1), form: "jensen" })],
+      ["estimateEntropyDensity", (r: number) => estimateEntropyDensity(field, y0, 0.1, { radius: r, samples: 8, key: key(1) })],
+      ["heatBallResidual", (r: number) => heatBallResidual(field, y0, 0.1, { radius: r, samples: 8, key: key(1) })],
+    ] as const) {
+      try {
+        call(rMax * (1 + 1e-9));
+        expect.unreachable(`${fn} accepted r² > 4π s0`);
+      } catch (e) {
+        expect(ParabolicError.is(e, "INVALID_ARGUMENT")).toBe(true);
+        expect((e as ParabolicError).message).toMatch(new RegExp(`^${fn}: 'radius' must satisfy radius² < 4π·s0`));
+        expect((e as ParabolicError).details).toMatchObject({ argument: "radius", s0: 0.1 });
+      }
+      expect(() => call(rMax * (1 - 1e-9))).not.toThrow();
+    }
+    // one offending centre of a batch is named
+    expect(() => estimateDensityBatch(field, new Float64Array(4), new Float64Array([1, 0.1]), { radius: 1.2, samples: 8, key: key(1) })).toThrow(/at centre 1/);
     expect(() => estimateDensity(field, y0, 0, { radius: 0.1, samples: 8, key: key(1) })).toThrow(ParabolicError);
     expect(() => estimateDensity(field, new Float64Array([0, 0, 0]), 1, { radius: 0.1, samples: 8, key: key(1) })).toThrow(/divisible/);
     expect(() => estimateDensity(field, new Float64Array([0, Number.NaN]), 1, { radius: 0.1, samples: 8, key: key(1) })).toThrow(/finite/);
     expect(() => estimateDensity(field, y0, 1, { radius: 0.1, samples: 0, key: key(1) })).toThrow(/samples/);
+    // a non-integer chunk budget used to yield an empty chunk list: all-zero scores with status "success"
+    for (const bad of [Number.NaN, 0, -5, 1.5]) {
+      expect(() => estimateScoreBatch(field, y0, 1, { radius: 0.1, samples: 8, key: key(1), maxCoordinatesPerCall: bad })).toThrow(/maxCoordinatesPerCall/);
+    }
+    expect(() => estimateDensity(field, y0, 1, { radius: 0.1, samples: 8, key: key(1), source: () => new Float64Array(3) })).toThrow(/source/);
     const valuesOnly: HeatField = { dim: 2, logDensity: field.logDensity };
     try {
       estimateScore(valuesOnly, y0, 1, { radius: 0.1, samples: 8, key: key(1), method: "gradient" });

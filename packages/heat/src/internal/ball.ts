@@ -9,8 +9,10 @@ import {
   assertPositiveInteger,
   foldIn,
   invalidArgument,
+  mean,
   ParabolicError,
   split,
+  variance,
   type Key,
 } from "@parabolic/core";
 import { heatBallPoints, sampleDrift, sampleKappa, sampleNu, type KappaSamples } from "@parabolic/kappa";
@@ -77,16 +79,29 @@ export function centreBatch(
 }
 
 /** Validates the common estimator options and the field. */
-export function checkCommon(fn: string, field: HeatField, options: Readonly<{ samples: number; key: Key }>): void {
+export function checkCommon(fn: string, field: HeatField, options: SamplingOptions): void {
   if (field === null || typeof field !== "object" || typeof field.logDensity !== "function") {
     throw invalidArgument(fn, "field", "be a HeatField ({ dim, logDensity, gradLogDensity? })", field);
   }
   assertPositiveInteger(fn, "field.dim", field.dim);
+  checkSampling(fn, options);
+}
+
+/** The sampling options every heat-ball function shares. */
+export type SamplingOptions = Readonly<{ samples: number; key: Key; maxCoordinatesPerCall?: number | undefined }>;
+
+/**
+ * Validates `samples`, `key` and (when present) `maxCoordinatesPerCall` under the caller's name, before any
+ * sampling (a NaN chunk budget used to produce an empty chunk list and all-zero "success" estimates).
+ */
+export function checkSampling(fn: string, options: SamplingOptions): void {
+  if (options === null || typeof options !== "object") throw invalidArgument(fn, "options", "be an options object", options);
   assertPositiveInteger(fn, "samples", options.samples);
   const k = options.key as unknown;
   if (!Array.isArray(k) || k.length !== 2 || !k.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)) {
     throw invalidArgument(fn, "key", "be a PRNG key (two uint32 words, from key(seed))", k);
   }
+  if (options.maxCoordinatesPerCall !== undefined) assertPositiveInteger(fn, "maxCoordinatesPerCall", options.maxCoordinatesPerCall);
 }
 
 /** One weighted sample mean of a ratio or linear estimator: a (n × width) numerators, b (n) denominators. */
@@ -175,7 +190,8 @@ export function ballPoints(
 /** A set of points to evaluate, later split back by request. */
 export type Request = { points: Float64Array; times: Float64Array };
 
-function concat(requests: readonly Request[], dim: number): Request {
+/** Concatenates requests into one batch of points and times (no copy for a single request). */
+export function concat(requests: readonly Request[], dim: number): Request {
   if (requests.length === 1) return requests[0]!;
   let total = 0;
   for (const r of requests) total += r.times.length;
@@ -190,7 +206,8 @@ function concat(requests: readonly Request[], dim: number): Request {
   return { points, times };
 }
 
-function splitBack(values: Float64Array, requests: readonly Request[], per: number): Float64Array[] {
+/** Splits values computed on {@link concat}'s batch back per request (`per` values per point). */
+export function splitBack(values: Float64Array, requests: readonly Request[], per: number): Float64Array[] {
   const out: Float64Array[] = [];
   let o = 0;
   for (const r of requests) {
@@ -201,7 +218,8 @@ function splitBack(values: Float64Array, requests: readonly Request[], per: numb
   return out;
 }
 
-function checkReturned(fn: string, what: string, values: unknown, expected: number): Float64Array {
+/** Checks a callback's return value: an array of `expected` numbers (copied to Float64Array if needed). */
+export function checkReturned(fn: string, what: string, values: unknown, expected: number): Float64Array {
   if (!(values instanceof Float64Array) && !Array.isArray(values) && !(values instanceof Float32Array)) {
     throw invalidArgument(fn, what, "return a Float64Array", values);
   }
@@ -283,13 +301,10 @@ export function maxOf(values: ArrayLike<number>): number {
   return m;
 }
 
-/** Mean and variance (unbiased) of an array. */
+/**
+ * Mean and unbiased variance of a non-empty array through core's compensated `mean`/`variance`; the variance
+ * of a single value is NaN (no standard error from one sample, rather than a false 0).
+ */
 export function meanVar(values: ArrayLike<number>): { mean: number; variance: number } {
-  const n = values.length;
-  let m = 0;
-  for (let i = 0; i < n; i++) m += values[i]!;
-  m /= n;
-  let q = 0;
-  for (let i = 0; i < n; i++) q += (values[i]! - m) ** 2;
-  return { mean: m, variance: n > 1 ? q / (n - 1) : 0 };
+  return { mean: mean(values), variance: values.length > 1 ? variance(values) : Number.NaN };
 }
