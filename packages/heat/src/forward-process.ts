@@ -1,7 +1,22 @@
-import { assertFiniteNumber, assertNonNegativeNumber, assertPositiveInteger, assertPositiveNumber, invalidArgument } from "@parabolic/core";
+import {
+  assertFiniteNumber,
+  assertNonNegativeNumber,
+  assertPositiveInteger,
+  assertPositiveNumber,
+  integrate,
+  invalidArgument,
+} from "@parabolic/core";
 import type { DriftField } from "./drift-field.js";
 import { checkSkew, defaultGenerator } from "./internal/skew.js";
-import { integrateAdaptive, invertMonotone } from "./internal/quadrature.js";
+import { invertMonotone } from "./internal/invert-monotone.js";
+
+/**
+ * ∫_0^t f by core's adaptive Gauss–Kronrod quadrature, to 1e−13 relative (the time-change integrals of smooth
+ * user schedules; non-finite integrands throw `NON_FINITE` naming the time).
+ */
+function integrateFromZero(f: (u: number) => number, t: number): number {
+  return integrate(f, 0, t, { tolerance: 0, relativeTolerance: 1e-13 }).value;
+}
 
 /**
  * Which family a {@link ForwardProcess} belongs to.
@@ -92,7 +107,7 @@ function buildRotation(fn: string, spec: ProcessExtras["rotation"]): Rotation | 
     return { dim: spec.dim, generator, rate: () => r, integratedRate: spec.integratedRate ?? ((t) => r * t) };
   }
   if (typeof r !== "function") throw invalidArgument(fn, "rotation.rate", "be a number or a function of t", r);
-  return { dim: spec.dim, generator, rate: r, integratedRate: spec.integratedRate ?? ((t) => integrateAdaptive(r, 0, t)) };
+  return { dim: spec.dim, generator, rate: r, integratedRate: spec.integratedRate ?? ((t) => integrateFromZero(r, t)) };
 }
 
 function finish(
@@ -156,10 +171,20 @@ function linearScheduleInverse(betaMin: number, betaMax: number, target: number)
   return (2 * target) / (betaMin + Math.sqrt(betaMin * betaMin + 4 * a * target));
 }
 
-function checkSchedule(fn: string, betaMin: number, betaMax: number): void {
+/** The validated linear schedule β_VP(t) = β_min + t(β_max − β_min) shared by VP and sub-VP, with ∫_0^t β_VP. */
+function linearSchedule(
+  fn: string,
+  betaMin: number,
+  betaMax: number,
+): { betaVp: (t: number) => number; integral: (t: number) => number; inverse: (target: number) => number } {
   assertNonNegativeNumber(fn, "betaMin", betaMin);
   assertPositiveNumber(fn, "betaMax", betaMax);
   if (betaMax < betaMin) throw invalidArgument(fn, "betaMax", `be >= betaMin (${betaMin})`, betaMax);
+  return {
+    betaVp: (t) => betaMin + t * (betaMax - betaMin),
+    integral: (t) => betaMin * t + 0.5 * (betaMax - betaMin) * t * t,
+    inverse: (target) => linearScheduleInverse(betaMin, betaMax, target),
+  };
 }
 
 /**
@@ -179,9 +204,7 @@ export function vpProcess(options: Readonly<{ betaMin?: number; betaMax?: number
   const fn = "vpProcess";
   const betaMin = options.betaMin ?? 0.1;
   const betaMax = options.betaMax ?? 20;
-  checkSchedule(fn, betaMin, betaMax);
-  const betaVp = (t: number): number => betaMin + t * (betaMax - betaMin);
-  const integral = (t: number): number => betaMin * t + 0.5 * (betaMax - betaMin) * t * t;
+  const { betaVp, integral, inverse } = linearSchedule(fn, betaMin, betaMax);
   return finish(
     fn,
     "vp",
@@ -190,7 +213,7 @@ export function vpProcess(options: Readonly<{ betaMin?: number; betaMax?: number
       diffusion: (t) => Math.sqrt(Math.max(0, betaVp(t))),
       integratedBeta: (t) => 0.5 * integral(t),
       heatTime: (t) => 0.5 * Math.expm1(integral(t)),
-      time: (s) => linearScheduleInverse(betaMin, betaMax, Math.log1p(2 * s)),
+      time: (s) => inverse(Math.log1p(2 * s)),
       parameters: { betaMin, betaMax },
     },
     options,
@@ -213,9 +236,7 @@ export function subVpProcess(options: Readonly<{ betaMin?: number; betaMax?: num
   const fn = "subVpProcess";
   const betaMin = options.betaMin ?? 0.1;
   const betaMax = options.betaMax ?? 20;
-  checkSchedule(fn, betaMin, betaMax);
-  const betaVp = (t: number): number => betaMin + t * (betaMax - betaMin);
-  const integral = (t: number): number => betaMin * t + 0.5 * (betaMax - betaMin) * t * t;
+  const { betaVp, integral, inverse } = linearSchedule(fn, betaMin, betaMax);
   return finish(
     fn,
     "sub-vp",
@@ -229,7 +250,7 @@ export function subVpProcess(options: Readonly<{ betaMin?: number; betaMax?: num
         const sh = Math.sinh(0.5 * b);
         return 2 * sh * sh;
       },
-      time: (s) => linearScheduleInverse(betaMin, betaMax, 2 * Math.asinh(Math.sqrt(0.5 * s))),
+      time: (s) => inverse(2 * Math.asinh(Math.sqrt(0.5 * s))),
       parameters: { betaMin, betaMax },
     },
     options,
@@ -298,18 +319,14 @@ export function customProcess(
   if (typeof options.beta !== "function") throw invalidArgument(fn, "beta", "be a function of t", options.beta);
   if (typeof options.diffusion !== "function") throw invalidArgument(fn, "diffusion", "be a function of t", options.diffusion);
   const { beta, diffusion } = options;
-  const integratedBeta = options.integratedBeta ?? ((t: number) => integrateAdaptive(beta, 0, t));
+  const integratedBeta = options.integratedBeta ?? ((t: number) => integrateFromZero(beta, t));
   const heatTime =
     options.heatTime ??
     ((t: number) =>
-      integrateAdaptive(
-        (u) => {
-          const g = diffusion(u);
-          return 0.5 * Math.exp(2 * integratedBeta(u)) * g * g;
-        },
-        0,
-        t,
-      ));
+      integrateFromZero((u) => {
+        const g = diffusion(u);
+        return 0.5 * Math.exp(2 * integratedBeta(u)) * g * g;
+      }, t));
   const time = options.time ?? ((s: number) => (s <= 0 ? 0 : invertMonotone(heatTime, s, 0, 1)));
   return finish(fn, "custom", { beta, diffusion, integratedBeta, heatTime, time, parameters: {} }, options);
 }
