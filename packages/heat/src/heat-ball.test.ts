@@ -338,6 +338,27 @@ describe("validation and status", () => {
     expect(() => estimateLogDensity(valuesOnly, y0, 1, { radius: 0.1, samples: 8, key: key(1), form: "jensen" })).toThrow(ParabolicError);
   });
 
+  it("zero-density ball points (ψ = −∞) are ignored even when their gradient is NaN", () => {
+    // the heat kernel cut to the half-space y1 > 0: ψ = −∞ on the other half, where a model's gradient is
+    // typically NaN; the estimate must equal the one with a harmless zero gradient there
+    const cut = (gradientThere: number): HeatField => ({
+      dim: 2,
+      logDensity: (y, s) => s.map((si, n) => (y[2 * n]! > 0 ? -(y[2 * n]! ** 2 + y[2 * n + 1]! ** 2) / (4 * (si + 1)) : -Infinity)),
+      gradLogDensity: (y, s) => y.map((v, i) => (y[2 * Math.floor(i / 2)]! > 0 ? -v / (2 * (s[Math.floor(i / 2)]! + 1)) : gradientThere)),
+    });
+    const y0 = new Float64Array([0.05, 0.3]);
+    const zeroDrift = constantDrift({ vector: new Float64Array(2) });
+    for (const drift of [undefined, zeroDrift]) {
+      const options = { radius: 0.5, samples: 256, key: key(1), ...(drift ? { drift } : {}) };
+      const nan = estimateScore(cut(Number.NaN), y0, 1, options);
+      const zero = estimateScore(cut(0), y0, 1, options);
+      expect(nan.status).toBe("success");
+      expect(Array.from(nan.score)).toEqual(Array.from(zero.score));
+      expect(Array.from(nan.standardError)).toEqual(Array.from(zero.standardError));
+      expect(nan.ess).toBeLessThan(256); // some points really had zero weight
+    }
+  });
+
   it("reports a non-finite field through status (no throw) and handles zero density", () => {
     const bad: HeatField = { dim: 2, logDensity: (_y, s) => s.map((_, n) => (n === 3 ? Number.NaN : 0)) };
     const r = estimateDensity(bad, new Float64Array(2), 1, { radius: 0.5, samples: 16, key: key(1) });

@@ -737,7 +737,8 @@ function scoreEngine(fn: string, field: FieldWithJoint, batch: CentreBatch, opti
           const w = Math.exp(psi[j]! - M);
           bK[j] = w;
           wMax = Math.max(wMax, w);
-          for (let k = 0; k < d; k++) aK[j * d + k] = w * g[j * d + k]!;
+          // a zero-weight point contributes nothing, whatever its gradient (NaN where ψ = −∞ is common)
+          if (w !== 0) for (let k = 0; k < d; k++) aK[j * d + k] = w * g[j * d + k]!;
         }
         const parts: Part[] = [{ a: aK, b: bK, n: N, coef: 1 }];
         if (drift && dev) {
@@ -766,6 +767,7 @@ function scoreEngine(fn: string, field: FieldWithJoint, batch: CentreBatch, opti
             wMax = Math.max(wMax, w);
             bD[j] = w * cz;
             // ∂_k Σ_l (c_l w) ζ̂_l = w (Σ_l ∂_k c_l ζ̂_l + (c·ζ̂) ∂_k ψ)
+            if (w === 0) continue; // zero density: no contribution (its gradient may be NaN)
             for (let k = 0; k < d; k++) {
               let jt = 0;
               for (let l = 0; l < d; l++) jt += J[j * d * d + l * d + k]! * zh[l]!;
@@ -869,6 +871,7 @@ function gradientScoreFast(fn: string, field: FieldWithJoint, batch: CentreBatch
       let sw2 = 0;
       for (let j = 0; j < N; j++) {
         const w = Math.exp(psi[base + j]! - M);
+        if (w === 0) continue; // zero density (ψ = −∞ or underflow): no contribution, even with a NaN gradient
         sw += w;
         const w2 = w * w;
         sw2 += w2;
