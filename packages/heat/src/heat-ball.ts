@@ -992,7 +992,10 @@ export type EntropyDensityEstimate = Readonly<{
   /** Standard error of `scaledEntropyDensity`. */
   standardError: number;
   logScale: number;
-  /** η̂/ŵ (≈ −ψ(y0, s0)), a self-normalised convenience ratio. */
+  /**
+   * η̂/ŵ with ŵ the plain κ mean of w (≈ −ψ(y0, s0) for a caloric w), a self-normalised convenience ratio.
+   * With a drift the plain κ mean is not w(y0, s0): divide by {@link estimateDensity} with the drift instead.
+   */
   entropyPerDensity: number;
   status: HeatBallStatus;
   warnings: readonly string[];

@@ -128,5 +128,9 @@ describe("simulateForward", () => {
     const p = ouProcess({ rate: 2, rotation: { dim: 2, rate: 3 }, drift: rotationDrift({ dim: 2, rate: 0.5 }) });
     const f = forwardDrift(p, new Float64Array([1, 0]), 0, 2);
     expect(Array.from(f)).toEqual([-2, 3.5]);
+    expect(() => forwardDrift(p, new Float64Array([1, 0, 2]), 0, 2)).toThrow(ParabolicError);
+    expect(() => forwardDrift(p, new Float64Array([1, 0, 2]), 0, 3)).toThrow(/process dimension/);
+    const short = ouProcess({ drift: { dim: 2, evaluate: () => new Float64Array(1) } });
+    expect(() => forwardDrift(short, new Float64Array([1, 0]), 0, 2)).toThrow(/drift\.evaluate/);
   });
 });

@@ -87,18 +87,25 @@ export type SimulateOptions = Readonly<{
  * Evaluates the full forward drift F(x,t) = −β(t)x + J(t)x + b(x,t) for a batch of points at one time.
  *
  * @returns a fresh `count × dim` array.
+ * @throws ParabolicError `INVALID_ARGUMENT` for a bad `dim` or one that differs from the process's;
+ * `SHAPE_MISMATCH` when `points` is not `count × dim` or the nonlinear drift returns the wrong length.
  * @example
  * ```ts
  * const f = forwardDrift(ouProcess(), new Float64Array([1, 2]), 0, 2); // [−1, −2]
  * ```
  */
 export function forwardDrift(process: ForwardProcess, points: Float64Array, t: number, dim: number): Float64Array {
+  const fn = "forwardDrift";
+  assertPositiveInteger(fn, "dim", dim);
+  if (process.dim !== undefined && process.dim !== dim) throw invalidArgument(fn, "dim", `equal the process dimension ${process.dim}`, dim);
+  if (points.length % dim !== 0) assertLength(fn, "points", points, (Math.floor(points.length / dim) + 1) * dim);
   const beta = process.beta(t);
   const count = points.length / dim;
   let out: Float64Array;
   if (process.drift) {
     const times = new Float64Array(count).fill(t);
     out = process.drift.evaluate(points, times);
+    assertLength(fn, "drift.evaluate(points)", out, points.length);
     for (let i = 0; i < out.length; i++) out[i] = out[i]! - beta * points[i]!;
   } else {
     out = new Float64Array(points.length);

@@ -4,6 +4,11 @@ import type { HeatField } from "../heat-field.js";
 /**
  * The parameters of an isotropic Gaussian mixture Σ_k w_k N(μ_k, σ_k² I), structurally compatible with
  * `@parabolic/datasets`' `GaussianMixture` (so no runtime dependency on it).
+ *
+ * @example
+ * ```ts
+ * const p0: IsotropicMixtureLike = sparseDenseMixture(); // any datasets GaussianMixture with scales
+ * ```
  */
 export type IsotropicMixtureLike = Readonly<{
   dim: number;
@@ -16,7 +21,15 @@ export type IsotropicMixtureLike = Readonly<{
   isotropicVariances: Float64Array;
 }>;
 
-/** A {@link HeatField} that can also return ψ and ∇ψ in one pass. */
+/**
+ * A {@link HeatField} that can also return ψ and ∇ψ in one pass (the estimators use it when present).
+ *
+ * @example
+ * ```ts
+ * const field: JointHeatField = mixtureHeatField(sparseDenseMixture());
+ * const { logDensity, gradient } = field.logDensityAndGradient(new Float64Array([0, 0]), new Float64Array([0.3]));
+ * ```
+ */
 export type JointHeatField = HeatField &
   Readonly<{
     logDensityAndGradient(points: Float64Array, times: Float64Array): { logDensity: Float64Array; gradient: Float64Array };
@@ -28,10 +41,11 @@ export type JointHeatField = HeatField &
  * `@parabolic/datasets` with a different s at every point.
  *
  * @remarks A test/benchmark adapter, not a second oracle: `@parabolic/datasets` evaluates a mixture at one
- * transition per call, while heat-ball points each carry their own time. The package's tests check this
- * adapter against `forwardMarginal(…, heatTransition(s))` to rounding (components below e^{−40} of the
- * largest are skipped, a < 5e−18 relative change). Under the OU process (y = e^t x,
- * s = (e^{2t} − 1)/2) this is the exact OU marginal in heat coordinates.
+ * transition per call, while heat-ball points each carry their own time (N distinct s per centre), so going
+ * through `forwardMarginal` would build one mixture per point. The package's tests check this adapter against
+ * `forwardMarginal(…, heatTransition(s))` to 1e−13 relative (components below e^{−40} of the largest are
+ * skipped, a < 5e−18 relative change). Under the OU process (y = e^t x, s = (e^{2t} − 1)/2) this is the exact
+ * OU marginal in heat coordinates. Isotropic components only; use `forwardMarginal` for full covariances.
  *
  * @throws ParabolicError `INVALID_ARGUMENT` for a mixture with a non-isotropic component.
  * @example
