@@ -160,6 +160,7 @@ function buildMixture(
   /** Fills lp[k] = log w_k N(x; μ_k, Σ_k) and, if wanted, precDiff; returns log p(x). */
   function evalPoint(points: ArrayLike<number>, base: number, wantGrad: boolean): number {
     let maxLp = -Infinity;
+    let nan = false;
     for (let k = 0; k < K; k++) {
       const mOff = k * d;
       const iso = isotropicVariances[k]!;
@@ -184,8 +185,10 @@ function buildMixture(
       const v = logConst[k]! - 0.5 * quad;
       lp[k] = v;
       if (v > maxLp) maxLp = v;
+      else if (v !== v) nan = true;
     }
-    if (maxLp === -Infinity || maxLp !== maxLp) return maxLp;
+    if (nan) return Number.NaN; // a NaN coordinate: NaN, not the −∞ of an impossible point
+    if (maxLp === -Infinity) return maxLp;
     let s = 0;
     for (let k = 0; k < K; k++) s += Math.exp(lp[k]! - maxLp);
     return maxLp + Math.log(s);

@@ -132,6 +132,12 @@ export function curveNoise(name: string, pieces: ReadonlyArray<CurvePiece>, nois
 
   // Accumulators in log space for one point: log Σ of e^{ref} k and the γ-moments.
   function evaluate(x0: number, x1: number, wantScore: boolean, out: Float64Array): number {
+    if (x0 !== x0 || x1 !== x1) {
+      // a NaN coordinate: NaN, not the −∞ of an impossible point
+      out[0] = Number.NaN;
+      out[1] = Number.NaN;
+      return Number.NaN;
+    }
     // Panels that cannot contribute more than e^{−45} of the best panel-centre value are skipped.
     let best = -Infinity;
     for (const piece of prepared) {
