@@ -2,7 +2,7 @@ import { assertInRange, assertPositiveInteger, assertPositiveNumber, effectiveSa
 import { kappaConstants } from "@parabolic/kappa";
 import type { HeatField } from "./heat-field.js";
 import type { HeatBallOptions } from "./heat-ball.js";
-import { ballPoints, centreBatch, centreKeys, checkCommon, drawSamples, evaluateField, meanVar } from "./internal/ball.js";
+import { ballPoints, centreBatch, centreKeys, checkCommon, checkSingleCentre, drawSamples, evaluateField, meanVar } from "./internal/ball.js";
 
 /**
  * Result of {@link heatBallLogWeights}.
@@ -33,6 +33,7 @@ export type HeatBallLogWeights = Readonly<{
 export function heatBallLogWeights(field: HeatField, center: Float64Array, s0: number, options: HeatBallOptions): HeatBallLogWeights {
   const fn = "heatBallLogWeights";
   checkCommon(fn, field, options);
+  checkSingleCentre(fn, field, center);
   const batch = centreBatch(fn, field.dim, center, s0, options.radius);
   const keys = centreKeys(options.key, 0);
   const pts = ballPoints(batch, 0, drawSamples("kappa", keys.kappa, field.dim, options.samples));

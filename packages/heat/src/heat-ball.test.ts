@@ -316,10 +316,27 @@ describe("validation and status", () => {
       }
       expect(() => call(rMax * (1 - 1e-9))).not.toThrow();
     }
+    // single-centre forms take one centre (two used to be estimated and the second silently dropped)
+    const two = new Float64Array([0.1, 0.2, 3.9, 3.1]);
+    for (const call of [
+      () => estimateDensity(field, two, 1, { radius: 0.1, samples: 8, key: key(1) }),
+      () => estimateLogDensity(field, two, 1, { radius: 0.1, samples: 8, key: key(1) }),
+      () => estimateScore(field, two, 1, { radius: 0.1, samples: 8, key: key(1) }),
+      () => estimateEntropyDensity(field, two, 1, { radius: 0.1, samples: 8, key: key(1) }),
+      () => heatBallResidual(field, two, 1, { radius: 0.1, samples: 8, key: key(1) }),
+    ]) {
+      try {
+        call();
+        expect.unreachable();
+      } catch (e) {
+        expect(ParabolicError.is(e, "SHAPE_MISMATCH")).toBe(true);
+        expect((e as Error).message).toMatch(/'center' must have length dim = 2/);
+      }
+    }
     // one offending centre of a batch is named
     expect(() => estimateDensityBatch(field, new Float64Array(4), new Float64Array([1, 0.1]), { radius: 1.2, samples: 8, key: key(1) })).toThrow(/at centre 1/);
     expect(() => estimateDensity(field, y0, 0, { radius: 0.1, samples: 8, key: key(1) })).toThrow(ParabolicError);
-    expect(() => estimateDensity(field, new Float64Array([0, 0, 0]), 1, { radius: 0.1, samples: 8, key: key(1) })).toThrow(/divisible/);
+    expect(() => estimateDensityBatch(field, new Float64Array([0, 0, 0]), 1, { radius: 0.1, samples: 8, key: key(1) })).toThrow(/divisible/);
     expect(() => estimateDensity(field, new Float64Array([0, Number.NaN]), 1, { radius: 0.1, samples: 8, key: key(1) })).toThrow(/finite/);
     expect(() => estimateDensity(field, y0, 1, { radius: 0.1, samples: 0, key: key(1) })).toThrow(/samples/);
     // a non-integer chunk budget used to yield an empty chunk list: all-zero scores with status "success"

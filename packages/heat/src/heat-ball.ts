@@ -9,6 +9,7 @@ import {
   checkCommon,
   checkDrift,
   checkReturned,
+  checkSingleCentre,
   chunks,
   combineParts,
   concat,
@@ -356,6 +357,7 @@ function publicDensity(r: DensityInternal): DensityBatchEstimate {
  * ```
  */
 export function estimateDensity(field: HeatField, center: Float64Array, s0: number, options: DensityOptions): DensityEstimate {
+  checkSingleCentre("estimateDensity", field, center);
   return pick(estimateDensityBatch(field, center, s0, options), 0);
 }
 
@@ -438,6 +440,7 @@ export type LogDensityEstimate = DensityEstimate;
  * ```
  */
 export function estimateLogDensity(field: HeatField, center: Float64Array, s0: number, options: LogDensityOptions): LogDensityEstimate {
+  checkSingleCentre("estimateLogDensity", field, center);
   return pick(estimateLogDensityBatch(field, center, s0, options), 0);
 }
 
@@ -627,6 +630,7 @@ export type ScoreBatchEstimate = Readonly<{
  * ```
  */
 export function estimateScore(field: HeatField, center: Float64Array, s0: number, options: ScoreOptions): ScoreEstimate {
+  checkSingleCentre("estimateScore", field, center);
   const r = estimateScoreBatch(field, center, s0, options);
   return {
     score: r.scores,
@@ -1032,6 +1036,7 @@ export type EntropyDensityBatchEstimate = Readonly<{
  * ```
  */
 export function estimateEntropyDensity(field: HeatField, center: Float64Array, s0: number, options: EntropyDensityOptions): EntropyDensityEstimate {
+  checkSingleCentre("estimateEntropyDensity", field, center);
   const r = estimateEntropyDensityBatch(field, center, s0, options);
   return {
     entropyDensity: r.entropyDensity[0]!,
@@ -1223,6 +1228,7 @@ export type ResidualBatchEstimate = Readonly<{
  * ```
  */
 export function heatBallResidual(field: HeatField, center: Float64Array, s0: number, options: ResidualOptions): ResidualEstimate {
+  checkSingleCentre("heatBallResidual", field, center);
   const r = heatBallResidualBatch(field, center, s0, options);
   return {
     residual: r.residual[0]!,

@@ -78,6 +78,22 @@ export function centreBatch(
   return { dim, count, centers, s0: s, radius: r };
 }
 
+/**
+ * Single-centre forms take exactly one centre (length dim): a longer array would otherwise be estimated as a
+ * batch and all but the first result dropped silently.
+ */
+export function checkSingleCentre(fn: string, field: Readonly<{ dim: number }> | null | undefined, center: unknown): void {
+  const dim = field?.dim;
+  if (center instanceof Float64Array && Number.isInteger(dim) && center.length !== dim) {
+    throw new ParabolicError("SHAPE_MISMATCH", `${fn}: 'center' must have length dim = ${dim} (use the batched form for several centres); got length ${center.length}.`, {
+      function: fn,
+      argument: "center",
+      expected: dim,
+      actual: center.length,
+    });
+  }
+}
+
 /** Validates the common estimator options and the field. */
 export function checkCommon(fn: string, field: HeatField, options: SamplingOptions): void {
   if (field === null || typeof field !== "object" || typeof field.logDensity !== "function") {
