@@ -14,6 +14,7 @@ export {
   assertInRange,
   assertLength,
   assertAllFinite,
+  assertObject,
 } from "./validate.js";
 export { key, split, foldIn, keyToJSON, keyFromJSON, threefry2x32, type Key } from "./key.js";
 export { RandomStream, randomStream } from "./random-stream.js";

@@ -7,6 +7,7 @@ import {
   assertLength,
   assertNonNegativeInteger,
   assertNonNegativeNumber,
+  assertObject,
   assertPositiveInteger,
   assertPositiveNumber,
 } from "./validate.js";
@@ -32,6 +33,7 @@ describe("validate", () => {
       ["positive number", (v) => assertPositiveNumber("f", "x", v), [Number.MIN_VALUE, 1e308], [0, -0, -1, Number.NaN, Infinity]],
       ["non-negative number", (v) => assertNonNegativeNumber("f", "x", v), [0, -0, 3], [-Number.MIN_VALUE, Number.NaN, Infinity]],
       ["closed range [0, 1]", (v) => assertInRange("f", "p", v, { min: 0, max: 1 }), [0, 1], [-1e-300, 1 + 2 ** -52, Number.NaN]],
+      ["object", (v) => assertObject("f", "x", v), [{}, [], new Float64Array(1)], [undefined, null, 0, "{}"]],
       ["open range (0, 1)", (v) => assertInRange("f", "p", v, { min: 0, max: 1, minExclusive: true, maxExclusive: true }), [1e-300, 1 - 2 ** -53], [0, 1]],
     ];
     for (const [name, check, good, bad] of cases) {

@@ -95,6 +95,22 @@ export function assertInRange(
 }
 
 /**
+ * Throws `INVALID_ARGUMENT` unless `value` is a non-null object (e.g. a required options object), so a missing
+ * argument gives a coded error naming the function instead of a `TypeError` from reading its fields.
+ *
+ * @param shape - how the message describes the expected object, e.g. `"{ count }"`.
+ * @example
+ * ```ts
+ * assertObject("normals", "options", options, "{ count }"); // then read options.count safely
+ * ```
+ */
+export function assertObject(fn: string, argument: string, value: unknown, shape = ""): asserts value is object {
+  if (typeof value !== "object" || value === null) {
+    throw invalidArgument(fn, argument, shape === "" ? "be an object" : `be an object ${shape}`, value);
+  }
+}
+
+/**
  * Throws `SHAPE_MISMATCH` unless `array.length === expected`.
  *
  * @example

@@ -253,6 +253,15 @@ describe("validation of the key-first batch forms", () => {
     for (const p of [0, -0.1, 1.5, Number.NaN]) expectInvalid(() => geometrics(k(0), { p, count: 1 }), "geometrics", "p", p);
   });
 
+  it("a missing options object", () => {
+    expectInvalid(() => normals(k(0), undefined as never), "normals", "options", undefined);
+    expectInvalid(() => exponentials(k(0), null as never), "exponentials", "options", null);
+    expectInvalid(() => gammas(k(0), 2 as never), "gammas", "options", 2);
+    expectInvalid(() => chiSquares(k(0), undefined as never), "chiSquares", "options", undefined);
+    expectInvalid(() => geometrics(k(0), undefined as never), "geometrics", "options", undefined);
+    expectInvalid(() => uniformDirections(k(0), undefined as never), "uniformDirections", "options", undefined);
+  });
+
   it("dimension 0 or fractional, NaN seeds and bad keys", () => {
     for (const dim of [0, -3, 2.5, Number.NaN]) {
       expectInvalid(() => uniformDirections(k(0), { dim, count: 1 }), "uniformDirections", "dim", dim);

@@ -1,7 +1,7 @@
 import { invalidArgument } from "./errors.js";
 import type { Key } from "./key.js";
 import { randomStream, type RandomStream } from "./random-stream.js";
-import { assertNonNegativeInteger, assertPositiveInteger } from "./validate.js";
+import { assertNonNegativeInteger, assertObject, assertPositiveInteger } from "./validate.js";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Ziggurats (Marsaglia & Tsang 2000) with 256 layers for the normal and the exponential law, tables built lazily
@@ -500,6 +500,7 @@ function checkCount(fn: string, count: unknown): asserts count is number {
  * ```
  */
 export function normals(k: Key, options: Readonly<{ count: number }>): Float64Array {
+  assertObject("normals", "options", options, "{ count }");
   checkCount("normals", options.count);
   return fillNormals(randomStream(k), new Float64Array(options.count));
 }
@@ -514,6 +515,7 @@ export function normals(k: Key, options: Readonly<{ count: number }>): Float64Ar
  * ```
  */
 export function exponentials(k: Key, options: Readonly<{ count: number }>): Float64Array {
+  assertObject("exponentials", "options", options, "{ count }");
   checkCount("exponentials", options.count);
   return fillExponentials(randomStream(k), new Float64Array(options.count));
 }
@@ -528,6 +530,7 @@ export function exponentials(k: Key, options: Readonly<{ count: number }>): Floa
  * ```
  */
 export function gammas(k: Key, options: Readonly<{ shape: number; count: number }>): Float64Array {
+  assertObject("gammas", "options", options, "{ shape, count }");
   assertShape("gammas", options.shape);
   checkCount("gammas", options.count);
   return fillGammas(randomStream(k), new Float64Array(options.count), options.shape);
@@ -543,6 +546,7 @@ export function gammas(k: Key, options: Readonly<{ shape: number; count: number 
  * ```
  */
 export function chiSquares(k: Key, options: Readonly<{ degreesOfFreedom: number; count: number }>): Float64Array {
+  assertObject("chiSquares", "options", options, "{ degreesOfFreedom, count }");
   const dof = options.degreesOfFreedom;
   if (typeof dof !== "number" || !Number.isFinite(dof) || dof <= 0) {
     throw invalidArgument("chiSquares", "degreesOfFreedom", "be a finite number > 0", dof);
@@ -563,6 +567,7 @@ export function chiSquares(k: Key, options: Readonly<{ degreesOfFreedom: number;
  * ```
  */
 export function geometrics(k: Key, options: Readonly<{ p: number; count: number }>): Float64Array {
+  assertObject("geometrics", "options", options, "{ p, count }");
   const p = options.p;
   if (typeof p !== "number" || !(p > 0 && p <= 1)) throw invalidArgument("geometrics", "p", "be a number in (0, 1]", p);
   checkCount("geometrics", options.count);
@@ -584,6 +589,7 @@ export function geometrics(k: Key, options: Readonly<{ p: number; count: number 
  * ```
  */
 export function uniformDirections(k: Key, options: Readonly<{ dim: number; count: number }>): Float64Array {
+  assertObject("uniformDirections", "options", options, "{ dim, count }");
   assertPositiveInteger("uniformDirections", "dim", options.dim);
   checkCount("uniformDirections", options.count);
   const s = randomStream(k);
