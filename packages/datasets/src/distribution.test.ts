@@ -3,8 +3,11 @@ import { describe, expect, it } from "vitest";
 import { checkerboard } from "./checkerboard.js";
 import { circleDensity } from "./circle-density.js";
 import type { Distribution } from "./distribution.js";
+import { downloadVerified } from "./download.js";
 import { gaussianMixture } from "./gaussian-mixture.js";
+import { pixelStatistics, standardize, unstandardize } from "./image-transforms.js";
 import { eightGaussians, sbtmBimodal } from "./mixture-presets.js";
+import { lowDensityQueries, lowDensitySubset } from "./mode-statistics.js";
 import { pinwheel } from "./pinwheel.js";
 import { swissRoll } from "./swiss-roll.js";
 import { twoMoons } from "./two-moons.js";
@@ -64,5 +67,22 @@ describe.each<[string, Distribution]>([
     if (p.dim === 1) x[1] = Number.NaN;
     if (p.logDensity !== undefined) expect(Array.from(p.logDensity(x))).toEqual([Number.NaN, Number.NaN]);
     if (p.score !== undefined) expect(p.score(x).every(Number.isNaN)).toBe(true);
+  });
+});
+
+describe("required options objects", () => {
+  it("a missing options object is INVALID_ARGUMENT naming 'options', not a TypeError", async () => {
+    const cases: Array<[string, () => unknown]> = [
+      ["pixelStatistics", () => pixelStatistics([1, 2], undefined as never)],
+      ["standardize", () => standardize([1, 2], undefined as never)],
+      ["unstandardize", () => unstandardize([1, 2], null as never)],
+      ["lowDensityQueries", () => lowDensityQueries(key(1), eightGaussians(), undefined as never)],
+      ["lowDensitySubset", () => lowDensitySubset([1, 2], [0], undefined as never)],
+    ];
+    for (const [fn, run] of cases) expect(codeOf(run)).toMatchObject({ code: "INVALID_ARGUMENT", details: { function: fn, argument: "options" } });
+    await expect(downloadVerified("http://127.0.0.1:9/x.gz", undefined as never)).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+      details: { function: "downloadVerified", argument: "options" },
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { assertPositiveInteger, invalidArgument, ParabolicError, throwIfAborted } from "@parabolic/core";
+import { assertObject, assertPositiveInteger, invalidArgument, ParabolicError, throwIfAborted } from "@parabolic/core";
 import { readBounded } from "./internal/read-bounded.js";
 
 /**
@@ -76,6 +76,7 @@ const HEX64 = /^[0-9a-f]{64}$/;
  */
 export async function downloadVerified(url: string, options: DownloadOptions): Promise<DownloadResult> {
   const fn = "downloadVerified";
+  assertObject(fn, "options", options, "{ sha256, cacheDirectory }");
   let parsed: URL;
   try {
     parsed = new URL(url);

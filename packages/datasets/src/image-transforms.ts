@@ -1,4 +1,4 @@
-import { assertPositiveInteger, assertPositiveNumber, invalidArgument, ParabolicError, randomStream, type Key } from "@parabolic/core";
+import { assertObject, assertPositiveInteger, assertPositiveNumber, invalidArgument, ParabolicError, randomStream, type Key } from "@parabolic/core";
 import type { LabeledImages } from "./mnist.js";
 
 /**
@@ -227,6 +227,7 @@ export type PixelStatistics = Readonly<{
  */
 export function pixelStatistics(inputs: ArrayLike<number>, options: Readonly<{ dim: number; stdFloor?: number }>): PixelStatistics {
   const fn = "pixelStatistics";
+  assertObject(fn, "options", options, "{ dim, stdFloor? }");
   assertPositiveInteger(fn, "dim", options.dim);
   const floor = options.stdFloor ?? 0.05;
   if (typeof floor !== "number" || !(floor >= 0) || !Number.isFinite(floor)) throw invalidArgument(fn, "stdFloor", "be a finite number >= 0", floor);
@@ -265,6 +266,7 @@ function checkStatistics(fn: string, statistics: PixelStatistics, dim: number): 
  */
 export function standardize(inputs: ArrayLike<number>, options: Readonly<{ statistics: PixelStatistics; dtype?: FloatDType }>): Float32Array | Float64Array {
   const fn = "standardize";
+  assertObject(fn, "options", options, "{ statistics, dtype? }");
   const { statistics } = options;
   const dtype = options.dtype ?? "float32";
   checkDType(fn, dtype);
@@ -286,6 +288,7 @@ export function standardize(inputs: ArrayLike<number>, options: Readonly<{ stati
  */
 export function unstandardize(inputs: ArrayLike<number>, options: Readonly<{ statistics: PixelStatistics; dtype?: FloatDType }>): Float32Array | Float64Array {
   const fn = "unstandardize";
+  assertObject(fn, "options", options, "{ statistics, dtype? }");
   const { statistics } = options;
   const dtype = options.dtype ?? "float32";
   checkDType(fn, dtype);

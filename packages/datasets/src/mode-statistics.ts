@@ -1,4 +1,4 @@
-import { assertInRange, assertNonNegativeNumber, assertPositiveInteger, invalidArgument, ParabolicError, type Key } from "@parabolic/core";
+import { assertInRange, assertNonNegativeNumber, assertObject, assertPositiveInteger, invalidArgument, ParabolicError, type Key } from "@parabolic/core";
 import type { Distribution } from "./distribution.js";
 import type { GaussianMixture } from "./gaussian-mixture.js";
 import { pointCount } from "./internal/points.js";
@@ -131,6 +131,7 @@ export function lowDensitySubset(
   options: Readonly<{ dim: number; quantile: number }>,
 ): LowDensitySet {
   const fn = "lowDensitySubset";
+  assertObject(fn, "options", options, "{ dim, quantile }");
   assertPositiveInteger(fn, "dim", options.dim);
   assertInRange(fn, "quantile", options.quantile, { min: 0, max: 1, minExclusive: true });
   const d = options.dim;
@@ -177,6 +178,7 @@ export function lowDensitySubset(
  */
 export function lowDensityQueries(k: Key, distribution: Distribution, options: Readonly<{ count: number; quantile: number }>): LowDensitySet {
   const fn = "lowDensityQueries";
+  assertObject(fn, "options", options, "{ count, quantile }");
   assertPositiveInteger(fn, "count", options.count);
   assertInRange(fn, "quantile", options.quantile, { min: 0, max: 1, minExclusive: true });
   if (distribution === null || typeof distribution !== "object" || typeof distribution.logDensity !== "function") {
