@@ -71,6 +71,7 @@ describe("heatBallPoints", () => {
     expect(code(() => heatBallPoints(new Float64Array(3), 1, 0.1, s))).toBe("SHAPE_MISMATCH");
     expect(code(() => heatBallPoints(new Float64Array([0, Number.NaN]), 1, 0.1, s))).toBe("NON_FINITE");
     expect(code(() => heatBallPoints(c, 1, 0.1, s, { sign: 2 as never }))).toBe("INVALID_ARGUMENT");
+    expect(code(() => heatBallPoints(c, 1, 0.1, s, null as never))).toBe("INVALID_ARGUMENT");
     expect(code(() => heatBallPoints(c, 1, 0.1, { ...s, zeta: new Float64Array(5) }))).toBe("SHAPE_MISMATCH");
     expect(code(() => heatBallPoints(c, 4, 2 * Math.sqrt(4 * Math.PI) * 1.0000001, s))).toBe("INVALID_ARGUMENT");
     expect(heatBallPoints(c, 1, Math.sqrt(4 * Math.PI) * 0.999, s).times.every((t) => t > 0)).toBe(true);

@@ -1,4 +1,4 @@
-import { assertAllFinite, assertLength, assertPositiveNumber, invalidArgument, ParabolicError } from "@parabolic/core";
+import { assertAllFinite, assertLength, assertObject, assertPositiveNumber, invalidArgument, ParabolicError } from "@parabolic/core";
 import { checkKappaSamples } from "./internal/validate.js";
 import type { KappaSamples } from "./kappa-samples.js";
 
@@ -81,6 +81,7 @@ export function heatBallPoints(
       { function: fn, argument: "radius", value: radius, s0, maxRadius: Math.sqrt(4 * Math.PI * s0) },
     );
   }
+  assertObject(fn, "options", options, "{ antithetic?, sign? }");
   const antithetic = options.antithetic ?? false;
   const sign = options.sign ?? 1;
   if (typeof antithetic !== "boolean") throw invalidArgument(fn, "options.antithetic", "be a boolean", antithetic);
