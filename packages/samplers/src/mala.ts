@@ -93,9 +93,23 @@ export function mala(options: MalaOptions): SamplingKernel<MalaState, MalaInfo> 
       const sq = Math.sqrt(2 * h);
       const gx = state.score;
       for (let i = 0; i < y.length; i++) y[i] = x[i]! + h * gx[i]! + sq * y[i]!;
-      const proposalFinite = !hasNonFinite(y);
-      const lpy = proposalFinite ? logDensities(y, count) : new Float64Array(count).fill(-Infinity);
-      const gy = proposalFinite ? evaluateScore(fn, score, y, evalTime) : new Float64Array(y.length);
+      // A chain whose proposal is not finite (e.g. an overflowing score far in the tails) is rejected on its own;
+      // the target is evaluated at the current position instead, so user functions only ever see finite input and
+      // one bad chain does not freeze the others.
+      const finiteRow = new Uint8Array(count);
+      let allFinite = true;
+      for (let r = 0; r < count; r++) {
+        let ok = 1;
+        for (let c = 0; c < dim; c++) if (!Number.isFinite(y[r * dim + c]!)) ok = 0;
+        finiteRow[r] = ok;
+        if (ok === 0) {
+          allFinite = false;
+          for (let c = 0; c < dim; c++) y[r * dim + c] = x[r * dim + c]!;
+        }
+      }
+      const lpy = logDensities(y, count);
+      const gy = evaluateScore(fn, score, y, evalTime);
+      if (!allFinite) for (let r = 0; r < count; r++) if (finiteRow[r] === 0) lpy[r] = -Infinity;
       const position = x.slice();
       const lp = state.logDensity.slice();
       const sc = gx.slice();
