@@ -10,15 +10,12 @@
  * machine `perCpuSecond` (process CPU time) is the steadier ratio.
  * `PARABOLIC_BENCH_SCALE` (default 1) scales every measuring time.
  */
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { loadavg } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { fillNormals, key, randomStream, type RandomStream } from "@parabolic/core";
 import { silu } from "@parabolic/core/activations";
 import { initBackend, installFastMatMulGradient, isFastMatMulGradientInstalled, type BackendName } from "@parabolic/core/backend";
+import { runPythonBench } from "./internal/python.js";
 
 type Config = Readonly<{ config: "a" | "b"; dim: number; hidden: number; layers: number; batch: number; data: "ring8" | "uniform" }>;
 const CONFIGS: readonly Config[] = [
@@ -158,36 +155,10 @@ async function train(cfg: Config, budget: { ms: number; warmup: number; minSteps
 type TorchRecord = { config: string; stepsPerSecond: number; stepsPerCpuSecond: number | null } & Record<string, unknown>;
 
 /** Runs bench/torch/dsm.py for one config with one OpenBLAS thread; resolves to its record, or a reason to skip. */
-function runTorch(config: string, seconds: number): Promise<TorchRecord | string> {
-  const python = "/usr/bin/python3";
-  if (!existsSync(python)) return Promise.resolve(`${python} not found`);
-  const benchDir = join(dirname(fileURLToPath(import.meta.url)), "..");
-  const openblas = join(benchDir, ".openblas/usr/lib/x86_64-linux-gnu/openblas-pthread");
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    OPENBLAS_NUM_THREADS: "1",
-    OMP_NUM_THREADS: "1",
-    OMP_WAIT_POLICY: "PASSIVE",
-  };
-  if (existsSync(openblas)) env["LD_LIBRARY_PATH"] = [openblas, process.env["LD_LIBRARY_PATH"]].filter(Boolean).join(":");
-  else console.error("dsm: bench/.openblas missing (run bench/torch/setup-openblas.sh); PyTorch uses the system BLAS");
-  const args = [join(benchDir, "torch/dsm.py"), "--configs", config, "--seconds", String(seconds), "--threads", "1"];
-  return new Promise((resolve) => {
-    const child = spawn(python, args, { env, stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
-    child.on("error", (error) => resolve(`could not start ${python}: ${error.message}`));
-    child.on("close", (code) => {
-      const records = out
-        .split("\n")
-        .filter((line) => line.trim().startsWith("{"))
-        .map((line) => JSON.parse(line) as Record<string, unknown>);
-      const skipped = records.find((r) => "skipped" in r);
-      if (skipped) resolve(String(skipped["skipped"]));
-      else if (code !== 0 || records[0] === undefined) resolve(`dsm.py exited with code ${code}`);
-      else resolve(records[0] as TorchRecord);
-    });
-  });
+async function runTorch(config: string, seconds: number): Promise<TorchRecord | string> {
+  const args = ["--configs", config, "--seconds", String(seconds), "--threads", "1"];
+  const result = await runPythonBench("torch/dsm.py", args, { openblas: true });
+  return typeof result === "string" ? result : (result[0] as TorchRecord);
 }
 
 type Rates = { stepsPerSecond: number; stepsPerCpuSecond: number };

@@ -9,15 +9,12 @@
  * perCpuSecond, unit, wallMs, cpuMs, load1, relErrorLastBatch}`; `{bench: "heat-score-vs-numpy", value = ours ÷
  * NumPy (wall), perCpu, target 2}`; or `{bench: "heat-score-numpy", skipped}` without python/numpy.
  */
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { loadavg } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { foldIn, key } from "@parabolic/core";
 import { forwardMarginal, heatTransition, sparseDenseMixture } from "@parabolic/datasets";
 import { estimateScoreBatch } from "@parabolic/heat";
 import { mixtureHeatField } from "@parabolic/heat/testing";
+import { runPythonBench } from "./internal/python.js";
 
 const SCALE = Number(process.env["PARABOLIC_BENCH_SCALE"] ?? "1") || 1;
 const SECONDS = 1.0 * SCALE;
@@ -29,30 +26,10 @@ const R_FRAC = 0.125;
 
 type Rate = { value: number; perCpuSecond: number; wallMs: number; cpuMs: number };
 
-function runNumpy(): Promise<Record<string, unknown> | string> {
-  const python = "/usr/bin/python3";
-  if (!existsSync(python)) return Promise.resolve(`${python} not found`);
-  const script = join(dirname(fileURLToPath(import.meta.url)), "../numpy/heat.py");
-  const args = [script, "--samples", String(SAMPLES), "--centres", String(CENTRES), "--seconds", String(SECONDS), "--repeats", String(ROUNDS)];
-  return new Promise((resolve) => {
-    const child = spawn(python, args, {
-      env: { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_WAIT_POLICY: "PASSIVE", OMP_NUM_THREADS: "1" },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
-    child.on("error", (error) => resolve(`could not start ${python}: ${error.message}`));
-    child.on("close", (code) => {
-      const records = out
-        .split("\n")
-        .filter((line) => line.trim().startsWith("{"))
-        .map((line) => JSON.parse(line) as Record<string, unknown>);
-      const skipped = records.find((r) => "skipped" in r);
-      if (skipped) resolve(String(skipped["skipped"]));
-      else if (code !== 0 || records.length === 0) resolve(`heat.py exited with code ${code}`);
-      else resolve(records[0]!);
-    });
-  });
+async function runNumpy(): Promise<Record<string, unknown> | string> {
+  const args = ["--samples", String(SAMPLES), "--centres", String(CENTRES), "--seconds", String(SECONDS), "--repeats", String(ROUNDS)];
+  const result = await runPythonBench("numpy/heat.py", args);
+  return typeof result === "string" ? result : result[0]!;
 }
 
 /** Runs the benchmark and emits its records (see the module notes). */

@@ -11,13 +11,11 @@
  * samples/s (wall), perCpu, target 1.5 at d = 256}`; or `{bench: "kappa-numpy", skipped}` without python/numpy.
  * Targets (issue 3): ≥ 1.5× NumPy at d = 256; κ within 1.5× of the cost of d + 2 normals.
  */
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { fillNormals, key, randomStream } from "@parabolic/core";
 import { allocateKappaSamples, fillDrift, fillKappa, fillNu, kappaConstants, type KappaSamples } from "@parabolic/kappa";
+import { runPythonBench } from "./internal/python.js";
 
 const SCALE = Number(process.env["PARABOLIC_BENCH_SCALE"] ?? "1") || 1;
 const SECONDS = 1.0 * SCALE;
@@ -45,30 +43,10 @@ const best = (a: Rate | undefined, b: Rate): Rate => (a === undefined || b.value
 
 type NumpyRecord = Record<string, unknown> & { bench: string; dim: number; value: number; perCpuSecond: number };
 
-function runNumpy(): Promise<NumpyRecord[] | string> {
-  const python = "/usr/bin/python3";
-  if (!existsSync(python)) return Promise.resolve(`${python} not found`);
-  const script = join(dirname(fileURLToPath(import.meta.url)), "../numpy/kappa.py");
-  const args = [script, "--dims", DIMS.join(","), "--seconds", String(SECONDS), "--repeats", String(ROUNDS), "--batch-elements", String(BATCH_ELEMENTS)];
-  return new Promise((resolve) => {
-    const child = spawn(python, args, {
-      env: { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_WAIT_POLICY: "PASSIVE", OMP_NUM_THREADS: "1" },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
-    child.on("error", (error) => resolve(`could not start ${python}: ${error.message}`));
-    child.on("close", (code) => {
-      const records = out
-        .split("\n")
-        .filter((line) => line.trim().startsWith("{"))
-        .map((line) => JSON.parse(line) as Record<string, unknown>);
-      const skipped = records.find((r) => "skipped" in r);
-      if (skipped) resolve(String(skipped["skipped"]));
-      else if (code !== 0 || records.length === 0) resolve(`kappa.py exited with code ${code}`);
-      else resolve(records as NumpyRecord[]);
-    });
-  });
+async function runNumpy(): Promise<NumpyRecord[] | string> {
+  const args = ["--dims", DIMS.join(","), "--seconds", String(SECONDS), "--repeats", String(ROUNDS), "--batch-elements", String(BATCH_ELEMENTS)];
+  const result = await runPythonBench("numpy/kappa.py", args);
+  return typeof result === "string" ? result : (result as NumpyRecord[]);
 }
 
 /** Runs the benchmark and emits one record per measurement (see the module notes). */

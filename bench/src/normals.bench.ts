@@ -8,11 +8,7 @@
  * perCpuSecond, wallMs, cpuMs, load1}`, `{bench: "normals-ratio", kind, value}`, or `{bench: "normals-numpy",
  * skipped}` when python/numpy is absent. Target: normals ≥ 120 M/s per core.
  */
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { loadavg } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   fillExponentials,
   fillGammas,
@@ -23,6 +19,7 @@ import {
   randomStream,
   type RandomStream,
 } from "@parabolic/core";
+import { runPythonBench } from "./internal/python.js";
 
 const SCALE = Number(process.env["PARABOLIC_BENCH_SCALE"] ?? "1") || 1;
 const BUFFER = 65_536;
@@ -74,29 +71,9 @@ function measure(kind: Kind): { count: number; wallMs: number; cpuMs: number; ch
 
 type NumpyRecord = Record<string, unknown> & { kind: string; value: number };
 
-function runNumpy(): Promise<NumpyRecord[] | string> {
-  const python = "/usr/bin/python3";
-  if (!existsSync(python)) return Promise.resolve(`${python} not found`);
-  const script = join(dirname(fileURLToPath(import.meta.url)), "../numpy/normals.py");
-  return new Promise((resolve) => {
-    const child = spawn(python, [script, "--seconds", String(SECONDS), "--size", String(BUFFER)], {
-      env: { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_WAIT_POLICY: "PASSIVE", OMP_NUM_THREADS: "1" },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
-    child.on("error", (error) => resolve(`could not start ${python}: ${error.message}`));
-    child.on("close", (code) => {
-      const records = out
-        .split("\n")
-        .filter((line) => line.trim().startsWith("{"))
-        .map((line) => JSON.parse(line) as Record<string, unknown>);
-      const skipped = records.find((r) => "skipped" in r);
-      if (skipped) resolve(String(skipped["skipped"]));
-      else if (code !== 0 || records.length === 0) resolve(`normals.py exited with code ${code}`);
-      else resolve(records as NumpyRecord[]);
-    });
-  });
+async function runNumpy(): Promise<NumpyRecord[] | string> {
+  const result = await runPythonBench("numpy/normals.py", ["--seconds", String(SECONDS), "--size", String(BUFFER)]);
+  return typeof result === "string" ? result : (result as NumpyRecord[]);
 }
 
 /** Runs the benchmark and emits one record per measurement (see the module notes). */
