@@ -206,12 +206,16 @@ describe("A5: annealed Gaussian oracle (spec §4), prior N(0,1) → N(3, 0.25), 
 });
 
 describe("sbtm kernel behaviour", () => {
-  it("guards N < batch size (the authors' loop never terminates there)", () => {
+  it("guards N < batch size (the authors' loop never terminates there): the whole set is the minibatch", () => {
     const learner = mlpScoreLearner(key(1), { dim: 1, batchSize: 100 });
-    const kernel = sbtm({ ...gaussianTarget({ dim: 1 }), learner, stepSize: 0.01, trainSteps: 3 });
-    const { info } = kernel.step(key(2), kernel.init(normals(key(3), { count: 7 })));
-    expect(info.trainSteps).toBe(3);
-    expect(Number.isFinite(info.loss)).toBe(true);
+    const before = learner.clone();
+    const kernel = sbtm({ ...gaussianTarget({ dim: 1 }), learner, stepSize: 0.01, trainSteps: 1 });
+    const x0 = normals(key(3), { count: 7 });
+    const { info } = kernel.step(key(2), kernel.init(x0));
+    expect(info.trainSteps).toBe(1);
+    // the loss of the only minibatch is the full-set ISM loss at the parameters before the update
+    const full = before.lossAndGradient(x0, { kind: "ism" }).loss;
+    expect(Math.abs(info.loss - full)).toBeLessThan(1e-13 * Math.max(1, Math.abs(full)));
   });
 
   it("reports divergence instead of throwing, and the driver stops with the step number", () => {
