@@ -74,7 +74,7 @@ export async function run(emit: (record: Record<string, unknown>) => void): Prom
     let kl5 = Number.NaN;
     const t = measure(() => {
       const learner = mlpScoreLearner(key(1), { dim: 1 });
-      pretrainCpuMs = measure(() => pretrainScoreLearner(key(2), learner, { points: x0, score: prior.score })).cpuMs;
+      pretrainCpuMs = measure(() => pretrainScoreLearner(key(2), { learner, points: x0, score: prior.score })).cpuMs;
       const kernel = sbtm({ ...target, learner, stepSize: 0.01 });
       kl5 = gaussKl(sampleChains(key(3), { kernel, initialState: kernel.init(x0), steps }).state.position);
     });

@@ -54,7 +54,7 @@ describe("discrete-law recursions (spec §9 O2)", () => {
     ];
     for (const [scheme, h, k1, k2, k5] of rows) {
       const law = gaussianDiscreteLaw({ scheme, variance0: 10, stepSize: h, steps: Math.round(5 / h) });
-      const kl = (t: number): number => gaussianKl1d(law.means[Math.round(t / h)]!, law.variances[Math.round(t / h)]!);
+      const kl = (t: number): number => gaussianKl1d({ mean: law.means[Math.round(t / h)]!, variance: law.variances[Math.round(t / h)]! });
       for (const [t, expected] of [
         [1, k1],
         [2, k2],

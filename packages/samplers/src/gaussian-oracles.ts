@@ -21,16 +21,23 @@ export type GaussianFlow = Readonly<{
 }>;
 
 /**
- * Closed-form KL(N(m, v)‖N(μ, s²)) = ½(v/s² + (m − μ)²/s² − 1 − ln(v/s²)).
+ * Closed-form KL(N(m, v)‖N(μ, s²)) = ½(v/s² + (m − μ)²/s² − 1 − ln(v/s²)) between 1-D Gaussians.
  *
+ * @remarks Hot-path oracle helper: no validation (a non-positive variance gives NaN). For any dimension and
+ * validated inputs use `gaussianKl` of `@parabolic/metrics`.
+ * @defaultValue targetMean 0, targetVariance 1 (π = N(0, 1))
  * @example
  * ```ts
- * gaussianKl1d(0, 10, 0, 1); // 3.348707 (spec O1, t = 0)
+ * gaussianKl1d({ mean: 0, variance: 10 }); // 3.348707 (spec O1, t = 0)
  * ```
  */
-export function gaussianKl1d(mean: number, variance: number, targetMean = 0, targetVariance = 1): number {
-  const r = variance / targetVariance;
-  return 0.5 * (r + (mean - targetMean) ** 2 / targetVariance - 1 - Math.log(r));
+export function gaussianKl1d(
+  options: Readonly<{ mean: number; variance: number; targetMean?: number; targetVariance?: number }>,
+): number {
+  const targetMean = options.targetMean ?? 0;
+  const targetVariance = options.targetVariance ?? 1;
+  const r = options.variance / targetVariance;
+  return 0.5 * (r + (options.mean - targetMean) ** 2 / targetVariance - 1 - Math.log(r));
 }
 
 /**
@@ -59,7 +66,7 @@ export function gaussianFlow(options: GaussianSetting): GaussianFlow {
   return {
     mean,
     variance,
-    kl: (t) => gaussianKl1d(mean(t), variance(t), mu, s2),
+    kl: (t) => gaussianKl1d({ mean: mean(t), variance: variance(t), targetMean: mu, targetVariance: s2 }),
     fisher: (t) => {
       const v = variance(t);
       return v * (1 / s2 - 1 / v) ** 2 + (mean(t) - mu) ** 2 / (s2 * s2);

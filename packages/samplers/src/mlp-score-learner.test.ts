@@ -121,7 +121,7 @@ describe("mlpScoreLearner training", () => {
   it("pretraining reaches the relative tolerance and the ISM fit learns a Gaussian score", () => {
     const x = normals(key(5), { count: 400 }).map((z) => 2 * z);
     const learner = mlpScoreLearner(key(6), { dim: 1 });
-    const pre = pretrainScoreLearner(key(7), learner, { points: x, score: gaussianTarget({ dim: 1, variance: 4 }).score });
+    const pre = pretrainScoreLearner(key(7), { learner, points: x, score: gaussianTarget({ dim: 1, variance: 4 }).score });
     expect(pre.relativeError).toBeLessThan(1e-3);
     // now fit by ISM on samples of N(0, 1) starting from the N(0, 4) score
     const y = normals(key(8), { count: 1000 });

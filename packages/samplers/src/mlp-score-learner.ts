@@ -14,7 +14,7 @@ import {
 } from "@parabolic/core";
 import { adamWStep, cloneAdamW, makeAdamW, type AdamW } from "./internal/adamw.js";
 import { checkPositions } from "./target.js";
-import type { FitResult, PretrainOptions, PretrainResult, ScoreLearner } from "./score-learner.js";
+import type { FitResult, PretrainResult, ScoreLearner } from "./score-learner.js";
 
 /**
  * Options of {@link mlpScoreLearner}.
@@ -340,7 +340,7 @@ function setDirections(net: Net, S: Scratch, mode: "exact" | "hutchinson", probe
  * @example
  * ```ts
  * const learner = mlpScoreLearner(key(1), { dim: 1 });
- * pretrainScoreLearner(key(2), learner, { points: x0, score: prior.score });
+ * pretrainScoreLearner(key(2), { learner, points: x0, score: prior.score });
  * const kernel = sbtm({ ...target, learner, stepSize: 0.01 });
  * ```
  */
@@ -505,11 +505,17 @@ function buildLearner(
       const result: FitResult = { loss: last, meanLoss: fitOptions.steps > 0 ? sum / fitOptions.steps : Number.NaN, steps: fitOptions.steps };
       return result;
     },
-    pretrain(key, points, targetScores, pretrainOptions: PretrainOptions = {}): PretrainResult {
+    pretrain(key, pretrainOptions): PretrainResult {
       const name = "mlpScoreLearner.pretrain";
+      const { points, targetScores } = pretrainOptions;
       const n = checkPositions(name, points, dim);
+      if (!(targetScores instanceof Float64Array)) throw invalidArgument(name, "targetScores", "be a Float64Array (row-major count × dim)", targetScores);
       if (targetScores.length !== points.length) {
-        throw new ParabolicError("SHAPE_MISMATCH", `${name}: 'targetScores' must have length ${points.length}; got ${targetScores.length}.`, {});
+        throw new ParabolicError("SHAPE_MISMATCH", `${name}: 'targetScores' must have length ${points.length}; got ${targetScores.length}.`, {
+          argument: "targetScores",
+          expected: points.length,
+          actual: targetScores.length,
+        });
       }
       assertAllFinite(name, "targetScores", targetScores);
       const batch = pretrainOptions.batchSize ?? 128;

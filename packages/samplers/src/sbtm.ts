@@ -190,7 +190,7 @@ function makeFlowKernel(
  * @example
  * ```ts
  * const learner = mlpScoreLearner(key(1), { dim: 1 });
- * pretrainScoreLearner(key(2), learner, { points: x0, score: prior.score });
+ * pretrainScoreLearner(key(2), { learner, points: x0, score: prior.score });
  * const kernel = sbtm({ ...gaussianTarget({ dim: 1 }), learner, stepSize: 0.01 });
  * const result = sampleChains(key(3), { kernel, initialState: kernel.init(x0), steps: 500 });
  * ```

@@ -26,10 +26,10 @@ const ctx = (step: number, score = new Float64Array([1, -2, 2])): StepSizeContex
 
 describe("step-size schedules", () => {
   it("constant, list, geometric and power decay, warm-up", () => {
-    expect(constantStepSize(0.1)(ctx(7))).toBe(0.1);
-    const list = stepSizeList([0.01, 0.1, 1]);
+    expect(constantStepSize({ value: 0.1 })(ctx(7))).toBe(0.1);
+    const list = stepSizeList({ values: [0.01, 0.1, 1] });
     expect([0, 1, 2, 5].map((k) => list(ctx(k)))).toEqual([0.01, 0.1, 1, 1]);
-    expect(() => stepSizeList([0.1], { repeatLast: false })(ctx(1))).toThrow(ParabolicError);
+    expect(() => stepSizeList({ values: [0.1], repeatLast: false })(ctx(1))).toThrow(ParabolicError);
     expect(decayStepSize({ initial: 1, kind: "geometric", rate: 0.5 })(ctx(3))).toBe(0.125);
     expect(decayStepSize({ initial: 1, kind: "power", power: 0.5, scale: 4 })(ctx(12))).toBeCloseTo(0.5, 15);
     expect(decayStepSize({ initial: 1, kind: "geometric", rate: 0.5, minimum: 0.2 })(ctx(10))).toBe(0.2);
@@ -45,7 +45,7 @@ describe("step-size schedules", () => {
   });
 
   it("a scheduled run sums its step sizes into the clock", () => {
-    const kernel = ula({ ...gaussianTarget({ dim: 1 }), stepSize: stepSizeList([0.1, 0.2, 0.3]) });
+    const kernel = ula({ ...gaussianTarget({ dim: 1 }), stepSize: stepSizeList({ values: [0.1, 0.2, 0.3] }) });
     const result = sampleChains([1, 2], { kernel, initialState: kernel.init(new Float64Array([0, 1])), steps: 3, keepInfo: true });
     expect(result.state.time).toBeCloseTo(0.6, 15);
     expect(result.infos.map((i) => i.stepSize)).toEqual([0.1, 0.2, 0.3]);
@@ -59,9 +59,9 @@ describe("annealing schedules", () => {
     const pow = powerAnnealing({ duration: 10, power: 2, reachAt: 0.9 });
     expect(pow(4.5)).toBeCloseTo(0.25, 15);
     expect(pow(9)).toBe(1);
-    const clipped = clipAnnealing(lin, { minimum: 0.2 });
+    const clipped = clipAnnealing({ schedule: lin, minimum: 0.2 });
     expect(clipped(0)).toBe(0.2);
     expect(clipped(5)).toBe(0.5);
-    expect(() => clipAnnealing(lin, { minimum: 2 })).toThrow(ParabolicError);
+    expect(() => clipAnnealing({ schedule: lin, minimum: 2 })).toThrow(ParabolicError);
   });
 });

@@ -56,14 +56,15 @@ export function resolveStepSize(fn: string, stepSize: StepSize, context: StepSiz
 }
 
 /**
- * Constant step size (the same as passing the number itself).
+ * Constant step size as a schedule (passing the number itself is the same, and keeps the exact t₀ + kΔt clock).
  *
  * @example
  * ```ts
- * ula({ ...target, stepSize: constantStepSize(0.01) });
+ * ula({ ...target, stepSize: constantStepSize({ value: 0.01 }) });
  * ```
  */
-export function constantStepSize(value: number): StepSizeSchedule {
+export function constantStepSize(options: Readonly<{ value: number }>): StepSizeSchedule {
+  const value = options.value;
   assertPositiveNumber("constantStepSize", "value", value);
   return () => value;
 }
@@ -72,15 +73,17 @@ export function constantStepSize(value: number): StepSizeSchedule {
  * Per-step list of step sizes; after the list is exhausted the last value repeats (or an error, with
  * `repeatLast: false`).
  *
+ * @defaultValue repeatLast true
  * @example
  * ```ts
  * // the authors' mixed schedule: 100 steps of 0.01, 100 of 0.1, 100 of 1
- * const h = stepSizeList([...Array(100).fill(0.01), ...Array(100).fill(0.1), ...Array(100).fill(1)]);
+ * const h = stepSizeList({ values: [...Array(100).fill(0.01), ...Array(100).fill(0.1), ...Array(100).fill(1)] });
  * ```
  */
-export function stepSizeList(values: ArrayLike<number>, options: Readonly<{ repeatLast?: boolean }> = {}): StepSizeSchedule {
+export function stepSizeList(options: Readonly<{ values: ArrayLike<number>; repeatLast?: boolean }>): StepSizeSchedule {
   const fn = "stepSizeList";
-  if (values.length === 0) throw invalidArgument(fn, "values", "be non-empty", values);
+  const values = options.values;
+  if (values === undefined || values.length === 0) throw invalidArgument(fn, "values", "be non-empty", values);
   const list = Float64Array.from(values);
   for (let i = 0; i < list.length; i++) assertPositiveNumber(fn, `values[${i}]`, list[i]);
   const repeatLast = options.repeatLast ?? true;
@@ -217,13 +220,15 @@ export function powerAnnealing(options: Readonly<{ duration: number; power?: num
  * Clips a schedule to λ ≥ `minimum` (and ≤ `maximum`): the dilation path needs λ bounded away from 0 (the
  * authors clip at 0.2).
  *
+ * @defaultValue maximum 1
  * @example
  * ```ts
- * clipAnnealing(linearAnnealing({ duration: 10 }), { minimum: 0.2 });
+ * clipAnnealing({ schedule: linearAnnealing({ duration: 10 }), minimum: 0.2 });
  * ```
  */
-export function clipAnnealing(schedule: AnnealingSchedule, options: Readonly<{ minimum: number; maximum?: number }>): AnnealingSchedule {
+export function clipAnnealing(options: Readonly<{ schedule: AnnealingSchedule; minimum: number; maximum?: number }>): AnnealingSchedule {
   const fn = "clipAnnealing";
+  const schedule = options.schedule;
   if (typeof schedule !== "function") throw invalidArgument(fn, "schedule", "be a function time => λ", schedule);
   assertFiniteNumber(fn, "minimum", options.minimum);
   const maximum = options.maximum ?? 1;

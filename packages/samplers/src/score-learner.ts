@@ -23,7 +23,7 @@ export type FitResult = Readonly<{
  *
  * @example
  * ```ts
- * const { relativeError } = pretrainScoreLearner(key(2), learner, { points: x0, score: prior.score });
+ * const { relativeError } = pretrainScoreLearner(key(2), { learner, points: x0, score: prior.score });
  * ```
  */
 export type PretrainResult = Readonly<{
@@ -54,8 +54,11 @@ export type ScoreLearner = Readonly<{
   predict(points: Float64Array): Float64Array;
   /** Trains on `points` (implicit score matching for SBTM), taking `steps` optimiser steps. */
   fit(key: Key, points: Float64Array, options: Readonly<{ steps: number }>): FitResult;
-  /** Optional: fits s to given score values by explicit score matching (pretraining on the prior score). */
-  pretrain?(key: Key, points: Float64Array, targetScores: Float64Array, options?: PretrainOptions): PretrainResult;
+  /**
+   * Optional: fits s to given score values at `points` by explicit score matching (pretraining on the prior
+   * score); `targetScores` is row-major `count × dim` like `points`.
+   */
+  pretrain?(key: Key, options: PretrainOptions & Readonly<{ points: Float64Array; targetScores: Float64Array }>): PretrainResult;
 }>;
 
 /**
@@ -63,7 +66,7 @@ export type ScoreLearner = Readonly<{
  *
  * @example
  * ```ts
- * pretrainScoreLearner(key(2), learner, { points: x0, score: prior.score, batchSize: 128, tolerance: 1e-3 });
+ * pretrainScoreLearner(key(2), { learner, points: x0, score: prior.score, batchSize: 128, tolerance: 1e-3 });
  * ```
  */
 export type PretrainOptions = Readonly<{
@@ -108,21 +111,22 @@ export function implicitScoreMatchingLoss(options: Readonly<{ scores: Float64Arr
  * @throws ParabolicError `UNSUPPORTED` if the learner has no `pretrain` method.
  * @example
  * ```ts
- * pretrainScoreLearner(key(2), learner, { points: x0, score: prior.score });
+ * pretrainScoreLearner(key(2), { learner, points: x0, score: prior.score });
  * ```
  */
 export function pretrainScoreLearner(
   k: Key,
-  learner: ScoreLearner,
-  options: PretrainOptions & Readonly<{ points: Float64Array; score: ScoreFn; time?: number }>,
+  options: PretrainOptions & Readonly<{ learner: ScoreLearner; points: Float64Array; score: ScoreFn; time?: number }>,
 ): PretrainResult {
   const fn = "pretrainScoreLearner";
+  const learner = options.learner;
+  if (learner === null || typeof learner !== "object") throw invalidArgument(fn, "learner", "be a ScoreLearner", learner);
   if (typeof learner.pretrain !== "function") {
     throw new ParabolicError("UNSUPPORTED", `${fn}: this learner has no 'pretrain' method.`, {});
   }
   checkPositions(fn, options.points, learner.dim);
   if (typeof options.score !== "function") throw invalidArgument(fn, "score", "be a ScoreFn", options.score);
   const target = evaluateScore(fn, options.score, options.points, options.time ?? 0);
-  const { points: _points, score: _score, time: _time, ...rest } = options;
-  return learner.pretrain(k, options.points, target, rest);
+  const { learner: _learner, score: _score, time: _time, ...rest } = options;
+  return learner.pretrain(k, { ...rest, targetScores: target });
 }

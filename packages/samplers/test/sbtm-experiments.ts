@@ -73,7 +73,7 @@ export function runGaussianSbtm(options: {
   const runKey = key(seed);
   const c0 = cpuSeconds();
   const learner = mlpScoreLearner(foldIn(runKey, 0), { dim: 1, width: options.width ?? 32, activation: options.activation ?? "tanh" });
-  const pre = pretrainScoreLearner(foldIn(runKey, 1), learner, {
+  const pre = pretrainScoreLearner(foldIn(runKey, 1), { learner,
     points: x0.subarray(0, Math.min(N, 1000)),
     score: gaussianTarget({ dim: 1, variance: v0 }).score,
   });
@@ -186,7 +186,7 @@ export function runMixture(options: {
   const schedule = linearAnnealing({ duration: T });
   if (options.method === "sbtm") {
     const learner = mlpScoreLearner(foldIn(runKey, 0), { dim: 1 });
-    pretrainScoreLearner(foldIn(runKey, 1), learner, { points: x0.subarray(0, Math.min(N, 1000)), score: prior.score });
+    pretrainScoreLearner(foldIn(runKey, 1), { learner, points: x0.subarray(0, Math.min(N, 1000)), score: prior.score });
     const kernel =
       path === "none"
         ? sbtm({ ...target, learner, stepSize: h })

@@ -101,7 +101,7 @@ function drive<S extends BaseState, I extends BaseInfo>(
 
 function learnedSbtm(k: Key, target: Target, x0: Float64Array, priorScore: Target["score"], h: number, annealing?: { prior: Target; path: Exclude<Path, "none">; T: number }) {
   const learner = mlpScoreLearner(foldIn(k, 0), { dim: target.dim });
-  pretrainScoreLearner(foldIn(k, 1), learner, { points: x0.subarray(0, Math.min(x0.length, 1000 * target.dim)), score: priorScore });
+  pretrainScoreLearner(foldIn(k, 1), { learner, points: x0.subarray(0, Math.min(x0.length, 1000 * target.dim)), score: priorScore });
   if (annealing === undefined) return sbtm({ ...target, learner, stepSize: h });
   return annealedSbtm({ prior: annealing.prior, target, path: annealing.path, schedule: linearAnnealing({ duration: annealing.T }), learner, stepSize: h });
 }
@@ -117,7 +117,7 @@ async function r1(size: Size, seed: number, context: StudyContext, files: string
   const v0 = K(0.1);
   const prior = gaussianTarget({ dim: 1, variance: v0 });
   const reference = normals(foldIn(key(seed), 42), { count: 10000 });
-  const exactKl = (t: number): number => gaussianKl1d(0, K(t + 0.1));
+  const exactKl = (t: number): number => gaussianKl1d({ mean: 0, variance: K(t + 0.1) });
   const exactFisher = (t: number): number => {
     const v = K(t + 0.1);
     return v * (1 - 1 / v) ** 2;
@@ -181,7 +181,7 @@ async function r2(size: Size, seed: number, context: StudyContext) {
   for (const h of [0.1, 0.01]) {
     for (const scheme of ["euler-exact-score", "euler-current-law", "heun-current-law", "ula"] as GaussianScheme[]) {
       const law = gaussianDiscreteLaw({ scheme, variance0: 10, stepSize: h, steps: Math.round(T / h) });
-      recursions.push({ scheme, h, kl: times.map((t) => gaussianKl1d(law.means[Math.round(t / h)]!, law.variances[Math.round(t / h)]!)) });
+      recursions.push({ scheme, h, kl: times.map((t) => gaussianKl1d({ mean: law.means[Math.round(t / h)]!, variance: law.variances[Math.round(t / h)]! })) });
     }
   }
   const target = gaussianTarget({ dim: 1 });
@@ -209,7 +209,7 @@ async function r2(size: Size, seed: number, context: StudyContext) {
   }
   const ulaBias = [0.5, 0.2, 0.1, 0.05, 0.01].map((h) => {
     const v = 1 / (1 - h / 2);
-    return { h, stationaryVariance: v, klInfinity: gaussianKl1d(0, v), hSquaredOver16: (h * h) / 16 };
+    return { h, stationaryVariance: v, klInfinity: gaussianKl1d({ mean: 0, variance: v }), hSquaredOver16: (h * h) / 16 };
   });
   return { times, exact, recursions, particles, ulaBias };
 }
