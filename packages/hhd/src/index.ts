@@ -43,3 +43,35 @@ export {
   sumFields,
   scoreError,
 } from "./test-fields.js";
+export { vpSchedule, type VpSchedule } from "./vp-schedule.js";
+export {
+  klBounds,
+  exactGaussianKL,
+  type KlBoundsOptions,
+  type KlBounds,
+  type TimeQuadrature,
+  type ExactGaussianKLOptions,
+  type ExactGaussianKL,
+} from "./kl-bounds.js";
+export { rffPotentialBasis, type PotentialBasis, type RffPotentialBasisOptions } from "./potential-basis.js";
+export {
+  estimateGradientNorms,
+  estimateGradientNorm,
+  estimateSolenoidalNorm,
+  linearFormEstimate,
+  noisedSamples,
+  type LinearForm,
+  type GradientNormTarget,
+  type EstimateGradientNormsOptions,
+  type GradientNormEstimate,
+  type SolenoidalNormEstimate,
+} from "./dual-sobolev.js";
+export {
+  simulateLangevin,
+  simulateReverseSde,
+  simulateProbabilityFlow,
+  type DynamicsMethod,
+  type DynamicsStatus,
+  type DynamicsResult,
+} from "./dynamics.js";
+export { smoothedKL, smoothedKLOnGrid, type SmoothedKLOptions, type SmoothedKLOnGridOptions } from "./smoothed-kl.js";

@@ -67,3 +67,65 @@ export function semidefiniteSolve(chol: SemidefiniteCholesky, b: ArrayLike<numbe
   }
   return out;
 }
+
+/** Cholesky factor (lower, row-major) of an SPD matrix, or undefined if it is not numerically SPD. */
+export function cholesky(matrix: ArrayLike<number>, size: number): Float64Array | undefined {
+  const l = new Float64Array(size * size);
+  for (let j = 0; j < size; j++) {
+    let s = matrix[j * size + j]!;
+    for (let k = 0; k < j; k++) s -= l[j * size + k]! * l[j * size + k]!;
+    if (!(s > 0)) return undefined;
+    const d = Math.sqrt(s);
+    l[j * size + j] = d;
+    for (let i = j + 1; i < size; i++) {
+      let t = matrix[i * size + j]!;
+      for (let k = 0; k < j; k++) t -= l[i * size + k]! * l[j * size + k]!;
+      l[i * size + j] = t / d;
+    }
+  }
+  return l;
+}
+
+/** log det from a Cholesky factor. */
+export function logDetFromCholesky(l: Float64Array, size: number): number {
+  let s = 0;
+  for (let i = 0; i < size; i++) s += 2 * Math.log(l[i * size + i]!);
+  return s;
+}
+
+/** Inverse of an SPD matrix from its Cholesky factor. */
+export function inverseFromCholesky(l: Float64Array, size: number): Float64Array {
+  const inv = new Float64Array(size * size);
+  const e = new Float64Array(size);
+  const col = new Float64Array(size);
+  for (let j = 0; j < size; j++) {
+    e.fill(0);
+    e[j] = 1;
+    // solve L y = e, then Lᵀ x = y
+    for (let i = 0; i < size; i++) {
+      let t = e[i]!;
+      for (let k = 0; k < i; k++) t -= l[i * size + k]! * col[k]!;
+      col[i] = t / l[i * size + i]!;
+    }
+    for (let i = size - 1; i >= 0; i--) {
+      let t = col[i]!;
+      for (let k = i + 1; k < size; k++) t -= l[k * size + i]! * col[k]!;
+      col[i] = t / l[i * size + i]!;
+    }
+    for (let i = 0; i < size; i++) inv[i * size + j] = col[i]!;
+  }
+  return inv;
+}
+
+/** C = A B for square row-major matrices. */
+export function matmul(a: Float64Array, b: Float64Array, size: number): Float64Array {
+  const c = new Float64Array(size * size);
+  for (let i = 0; i < size; i++) {
+    for (let k = 0; k < size; k++) {
+      const aik = a[i * size + k]!;
+      if (aik === 0) continue;
+      for (let j = 0; j < size; j++) c[i * size + j]! += aik * b[k * size + j]!;
+    }
+  }
+  return c;
+}
