@@ -29,7 +29,7 @@ export type WeightedPoissonOptions = Readonly<{
   maxIterations?: number;
   /** @defaultValue "multigrid" */
   preconditioner?: Preconditioner;
-  /** Gauss–Seidel sweeps before and after the coarse correction (multigrid only). @defaultValue 2 */
+  /** Gauss–Seidel sweeps before and after the coarse correction (multigrid only). @defaultValue 1 */
   smoothingSweeps?: number;
   /** Scale of the aggregation coarse-grid correction (multigrid only), in (0, 2]. @defaultValue 1 */
   coarseCorrectionScale?: number;
@@ -148,7 +148,7 @@ export function solveWeightedPoisson(
   if (preconditioner !== "jacobi" && preconditioner !== "multigrid") {
     throw invalidArgument(fn, "preconditioner", 'be "jacobi" or "multigrid"', preconditioner);
   }
-  const sweeps = options.smoothingSweeps ?? 2;
+  const sweeps = options.smoothingSweeps ?? 1;
   assertPositiveInteger(fn, "smoothingSweeps", sweeps, 16);
   const correctionScale = options.coarseCorrectionScale ?? 1;
   assertInRange(fn, "coarseCorrectionScale", correctionScale, { min: 0, max: 2, minExclusive: true });
