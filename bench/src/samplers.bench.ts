@@ -13,8 +13,9 @@
  * CPU time is reported because the machine is shared; `PARABOLIC_BENCH_SCALE` (default 1) scales the step counts.
  */
 import { loadavg } from "node:os";
-import { foldIn, key, normals } from "@parabolic/core";
+import { foldIn, key, mean, normals, variance } from "@parabolic/core";
 import {
+  gaussianKl1d,
   gaussianTarget,
   mlpScoreLearner,
   pretrainScoreLearner,
@@ -37,14 +38,9 @@ function measure(run: () => void): { wallMs: number; cpuMs: number } {
   return { wallMs: performance.now() - wall0, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
+/** Gaussian-fit KL to N(0, 1) of 1-D particles (population variance, as in the spec's numbers). */
 function gaussKl(x: Float64Array): number {
-  let m = 0;
-  for (const z of x) m += z;
-  m /= x.length;
-  let v = 0;
-  for (const z of x) v += (z - m) ** 2;
-  v /= x.length;
-  return 0.5 * (v + m * m - 1 - Math.log(v));
+  return gaussianKl1d({ mean: mean(x), variance: (variance(x) * (x.length - 1)) / x.length });
 }
 
 function slope(ns: number[], ms: number[]): number {

@@ -1,4 +1,4 @@
-import { ParabolicError, assertAllFinite, assertPositiveInteger } from "@parabolic/core";
+import { ParabolicError, assertAllFinite, assertPositiveInteger, mean, variance } from "@parabolic/core";
 
 /**
  * Effective sample size of one scalar quantity from one or more Markov chains (autocorrelation method).
@@ -32,13 +32,9 @@ export function chainEffectiveSampleSize(draws: Float64Array, options: Readonly<
   const means = new Float64Array(chains);
   const variances = new Float64Array(chains); // unbiased within-chain variances
   for (let c = 0; c < chains; c++) {
-    let m = 0;
-    for (let t = 0; t < n; t++) m += draws[c * n + t]!;
-    m /= n;
-    let v = 0;
-    for (let t = 0; t < n; t++) v += (draws[c * n + t]! - m) ** 2;
-    means[c] = m;
-    variances[c] = v / (n - 1);
+    const chain = draws.subarray(c * n, (c + 1) * n);
+    means[c] = mean(chain);
+    variances[c] = variance(chain);
   }
   let w = 0;
   for (let c = 0; c < chains; c++) w += variances[c]!;

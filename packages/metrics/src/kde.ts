@@ -1,4 +1,4 @@
-import { assertPositiveInteger, assertPositiveNumber, invalidArgument } from "@parabolic/core";
+import { assertPositiveInteger, assertPositiveNumber, invalidArgument, variance } from "@parabolic/core";
 import { cholesky, forwardSolve, logDetFromCholesky } from "./internal/linalg.js";
 import { checkPoints, maybeSubsample } from "./internal/points.js";
 import { sampleMoments } from "./moments.js";
@@ -30,16 +30,6 @@ export type Kde1d = Readonly<{
  * ```
  */
 export type BandwidthRule = number | "scott" | "silverman";
-
-function sampleSd(samples: Float64Array): number {
-  const n = samples.length;
-  let m = 0;
-  for (let i = 0; i < n; i++) m += samples[i]!;
-  m /= n;
-  let v = 0;
-  for (let i = 0; i < n; i++) v += (samples[i]! - m) ** 2;
-  return Math.sqrt(v / (n - 1));
-}
 
 function lowerBound(a: Float64Array, x: number): number {
   let lo = 0;
@@ -76,7 +66,7 @@ export function gaussianKde1d(samples: Float64Array, options: Readonly<{ bandwid
     bandwidth = rule;
   } else if (rule === "scott" || rule === "silverman") {
     const factor = rule === "scott" ? Math.pow(n, -0.2) : Math.pow((n * 3) / 4, -0.2);
-    bandwidth = sampleSd(samples) * factor;
+    bandwidth = Math.sqrt(variance(samples)) * factor; // unbiased sample sd, as scipy
     if (!(bandwidth > 0) || !Number.isFinite(bandwidth)) {
       throw invalidArgument(fn, "samples", "have a positive, finite spread for a bandwidth rule", samples);
     }

@@ -9,6 +9,7 @@
 import { key, normals } from "@parabolic/core";
 import { gaussianFlow, gaussianTarget, mala, sampleChains, svgd, ula } from "@parabolic/samplers";
 import { cpuSeconds, mixtureDraws, runGaussianSbtm, runGaussianUla, runMixture, type GaussianRun } from "../test/sbtm-experiments.js";
+import { variance } from "../test/moments.js";
 
 const wanted = new Set(process.argv.slice(2).map((s) => s.toLowerCase()));
 const run = (id: string): boolean => wanted.size === 0 || wanted.has(id);
@@ -20,14 +21,6 @@ const check = (id: string, what: string, ok: boolean, value: unknown): void => {
 };
 const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / a.length;
 const sd = (a: number[]): number => Math.sqrt(a.reduce((s, v) => s + (v - mean(a)) ** 2, 0) / Math.max(1, a.length - 1));
-function variance(x: Float64Array): number {
-  let m = 0;
-  for (const z of x) m += z;
-  m /= x.length;
-  let v = 0;
-  for (const z of x) v += (z - m) ** 2;
-  return v / x.length;
-}
 
 if (run("b1")) {
   // ULA, N(0,1), N = 200,000, burn-in 10/h, average 2,000 steps, 3 seeds

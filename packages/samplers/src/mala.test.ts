@@ -3,15 +3,8 @@ import { describe, expect, it } from "vitest";
 import { dualAveraging, mala, malaWarmup } from "./mala.js";
 import { sampleChains } from "./sample-chains.js";
 import { gaussianMixtureTarget, gaussianTarget } from "./target.js";
+import { variance } from "../test/moments.js";
 
-function variance(x: Float64Array): number {
-  let m = 0;
-  for (const z of x) m += z;
-  m /= x.length;
-  let v = 0;
-  for (const z of x) v += (z - m) ** 2;
-  return v / x.length;
-}
 
 /**
  * Exact mean acceptance probability of MALA at stationarity for π = N(0, 1): x ~ N(0, 1), y = (1 − h)x + √(2h)ξ.

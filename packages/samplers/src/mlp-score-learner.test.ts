@@ -4,15 +4,8 @@ import { gaussianScoreLearner } from "./gaussian-score-learner.js";
 import { mlpScoreLearner, type MlpLoss, type MlpScoreLearner } from "./mlp-score-learner.js";
 import { implicitScoreMatchingLoss, pretrainScoreLearner } from "./score-learner.js";
 import { gaussianTarget } from "./target.js";
+import { meanVar } from "../test/moments.js";
 
-function meanVar(x: Float64Array): { m: number; v: number } {
-  let m = 0;
-  for (const z of x) m += z;
-  m /= x.length;
-  let v = 0;
-  for (const z of x) v += (z - m) ** 2;
-  return { m, v: v / x.length };
-}
 
 /** Max relative error of the analytic gradient against central differences over all parameters. */
 function gradientCheck(learner: MlpScoreLearner, points: Float64Array, loss: MlpLoss, k?: ReturnType<typeof key>): number {

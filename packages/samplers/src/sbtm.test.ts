@@ -8,15 +8,8 @@ import { sampleChains } from "./sample-chains.js";
 import { annealedSbtm, probabilityFlow, sbtm } from "./sbtm.js";
 import { linearAnnealing } from "./schedules.js";
 import { gaussianTarget } from "./target.js";
+import { meanVar } from "../test/moments.js";
 
-function meanVar(x: Float64Array): { m: number; v: number } {
-  let m = 0;
-  for (const z of x) m += z;
-  m /= x.length;
-  let v = 0;
-  for (const z of x) v += (z - m) ** 2;
-  return { m, v: v / x.length };
-}
 
 /** A deliberately non-Gaussian cloud: 3u³ + 2, u ~ U(0, 1). */
 function skewedCloud(n: number): Float64Array {

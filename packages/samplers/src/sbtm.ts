@@ -3,7 +3,7 @@ import { annealedTarget, type AnnealedTargetOptions } from "./annealing.js";
 import { nextTime } from "./internal/clock.js";
 import { hasNonFinite, type BaseInfo, type BaseState, type SamplingKernel } from "./kernel.js";
 import { checkStepSize, resolveStepSize, type StepSize } from "./schedules.js";
-import { checkPositions, checkTarget, evaluateScore, type ScoreFn } from "./target.js";
+import { checkTarget, evaluateScore, initialScoredState, type ScoreFn } from "./target.js";
 import type { ScoreLearner } from "./score-learner.js";
 
 /**
@@ -110,10 +110,7 @@ function makeFlowKernel(
   };
   return {
     init(positions, initOptions = {}) {
-      checkPositions(fn, positions, dim);
-      const time = initOptions.time ?? 0;
-      const position = positions.slice();
-      return { position, score: evaluateScore(fn, score, position, time), time, step: 0 };
+      return initialScoredState(fn, score, dim, positions, initOptions.time ?? 0);
     },
     step(key, state) {
       const x = state.position;

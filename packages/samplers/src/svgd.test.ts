@@ -3,15 +3,8 @@ import { describe, expect, it } from "vitest";
 import { sampleChains } from "./sample-chains.js";
 import { svgd } from "./svgd.js";
 import { gaussianTarget } from "./target.js";
+import { variance } from "../test/moments.js";
 
-function variance(x: Float64Array): number {
-  let m = 0;
-  for (const z of x) m += z;
-  m /= x.length;
-  let v = 0;
-  for (const z of x) v += (z - m) ** 2;
-  return v / x.length;
-}
 
 describe("SVGD", () => {
   it("one step equals the defining double sum (2-D, fixed width) and the median heuristic width", () => {

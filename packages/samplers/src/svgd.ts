@@ -3,7 +3,7 @@ import { nextTime } from "./internal/clock.js";
 import { medianInPlace } from "./internal/median.js";
 import { hasNonFinite, type BaseInfo, type BaseState, type SamplingKernel } from "./kernel.js";
 import { checkStepSize, resolveStepSize, type StepSize } from "./schedules.js";
-import { checkPositions, checkTarget, evaluateScore, type ScoreFn } from "./target.js";
+import { checkPositions, checkTarget, evaluateScore, initialScoredState, type ScoreFn } from "./target.js";
 
 /**
  * State of {@link svgd}: positions plus the target score there.
@@ -74,9 +74,7 @@ export function svgd(options: SvgdOptions): SamplingKernel<SvgdState, SvgdInfo> 
     init(positions, initOptions = {}) {
       const count = checkPositions(fn, positions, dim);
       if (rule === "median" && count < 2) throw invalidArgument(fn, "positions", "hold at least 2 particles for the median heuristic", count);
-      const time = initOptions.time ?? 0;
-      const position = positions.slice();
-      return { position, score: evaluateScore(fn, score, position, time), time, step: 0 };
+      return initialScoredState(fn, score, dim, positions, initOptions.time ?? 0);
     },
     step(_key, state) {
       const x = state.position;

@@ -72,6 +72,22 @@ export function evaluateScore(fn: string, score: ScoreFn, positions: Float64Arra
   return s;
 }
 
+/**
+ * Internal: the initial state of the kernels that carry the target score (ULA, SVGD, SBTM): validated, COPIED
+ * positions, the score there, the clock at `time` and step 0.
+ */
+export function initialScoredState(
+  fn: string,
+  score: ScoreFn,
+  dim: number,
+  positions: Float64Array,
+  time: number,
+): { position: Float64Array; score: Float64Array; time: number; step: number } {
+  checkPositions(fn, positions, dim);
+  const position = positions.slice();
+  return { position, score: evaluateScore(fn, score, position, time), time, step: 0 };
+}
+
 function toArray(fn: string, argument: string, value: number | ArrayLike<number>, dim: number): Float64Array {
   if (typeof value === "number") return new Float64Array(dim).fill(value);
   if (value.length !== dim) {

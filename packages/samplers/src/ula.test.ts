@@ -6,15 +6,8 @@ import { sampleChains } from "./sample-chains.js";
 import { linearAnnealing } from "./schedules.js";
 import { gaussianTarget } from "./target.js";
 import { ula } from "./ula.js";
+import { meanVar } from "../test/moments.js";
 
-function meanVar(x: Float64Array): { m: number; v: number } {
-  let m = 0;
-  for (const z of x) m += z;
-  m /= x.length;
-  let v = 0;
-  for (const z of x) v += (z - m) ** 2;
-  return { m, v: v / x.length };
-}
 
 describe("ULA", () => {
   it("B1 (CI size): stationary variance within ±0.3 % of 1/(1 − h/2) (N = 200,000; burn-in 10/h)", () => {

@@ -2,7 +2,7 @@ import { fillNormals, randomStream } from "@parabolic/core";
 import { nextTime } from "./internal/clock.js";
 import { hasNonFinite, type BaseInfo, type BaseState, type SamplingKernel } from "./kernel.js";
 import { checkStepSize, resolveStepSize, type StepSize } from "./schedules.js";
-import { checkPositions, checkTarget, evaluateScore, type ScoreFn } from "./target.js";
+import { checkTarget, evaluateScore, initialScoredState, type ScoreFn } from "./target.js";
 import type { AnnealedTargetOptions } from "./annealing.js";
 import { annealedTarget } from "./annealing.js";
 
@@ -63,10 +63,7 @@ export function ula(options: UlaOptions): SamplingKernel<UlaState, UlaInfo> {
   const { dim, score, stepSize } = options;
   return {
     init(positions, initOptions = {}) {
-      checkPositions(fn, positions, dim);
-      const time = initOptions.time ?? 0;
-      const position = positions.slice();
-      return { position, score: evaluateScore(fn, score, position, time), time, step: 0 };
+      return initialScoredState(fn, score, dim, positions, initOptions.time ?? 0);
     },
     step(key, state) {
       const count = state.position.length / dim;

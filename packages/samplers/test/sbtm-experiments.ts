@@ -18,20 +18,13 @@ import {
   ula,
   type Target,
 } from "@parabolic/samplers";
+import { meanVar } from "./moments.js";
 
 export function cpuSeconds(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 }
 
-function meanVar(x: Float64Array): { m: number; v: number } {
-  let m = 0;
-  for (const z of x) m += z;
-  m /= x.length;
-  let v = 0;
-  for (const z of x) v += (z - m) ** 2;
-  return { m, v: v / x.length };
-}
 
 /** One record of a Gaussian run at time t. */
 export type GaussianRecord = {
@@ -53,6 +46,18 @@ export type GaussianRun = { records: GaussianRecord[]; pretrainCpu: number; samp
 
 const STEP_TIMES = [0.5, 1, 2, 3, 5];
 
+/** The B4/B5 setting: N(0, v0) → N(0, 1), h, T, the exact flow and the seeded initial cloud (shared by SBTM and ULA). */
+function gaussianSetting(options: { N: number; seed: number; h?: number; T?: number; v0?: number }) {
+  const v0 = options.v0 ?? 10;
+  return {
+    h: options.h ?? 0.01,
+    T: options.T ?? 5,
+    v0,
+    flow: gaussianFlow({ variance0: v0 }),
+    x0: normals(key(100 * options.seed + options.N), { count: options.N }).map((z) => Math.sqrt(v0) * z),
+  };
+}
+
 /** N(0, v0) → N(0, 1) with learned SBTM (spec B4/B5): records at t ∈ {0.5, 1, 2, 3, 5}. */
 export function runGaussianSbtm(options: {
   N: number;
@@ -65,15 +70,12 @@ export function runGaussianSbtm(options: {
   reference: Float64Array;
 }): GaussianRun {
   const { N, seed } = options;
-  const h = options.h ?? 0.01;
-  const T = options.T ?? 5;
-  const v0 = options.v0 ?? 10;
-  const flow = gaussianFlow({ variance0: v0 });
-  const x0 = normals(key(100 * seed + N), { count: N }).map((z) => Math.sqrt(v0) * z);
+  const { h, T, v0, flow, x0 } = gaussianSetting(options);
   const runKey = key(seed);
   const c0 = cpuSeconds();
   const learner = mlpScoreLearner(foldIn(runKey, 0), { dim: 1, width: options.width ?? 32, activation: options.activation ?? "tanh" });
-  const pre = pretrainScoreLearner(foldIn(runKey, 1), { learner,
+  const pre = pretrainScoreLearner(foldIn(runKey, 1), {
+    learner,
     points: x0.subarray(0, Math.min(N, 1000)),
     score: gaussianTarget({ dim: 1, variance: v0 }).score,
   });
@@ -117,11 +119,7 @@ export function runGaussianSbtm(options: {
 /** The ULA baseline of B4 from the same initial particles. */
 export function runGaussianUla(options: { N: number; seed: number; h?: number; T?: number; v0?: number; reference: Float64Array }): GaussianRecord[] {
   const { N, seed } = options;
-  const h = options.h ?? 0.01;
-  const T = options.T ?? 5;
-  const v0 = options.v0 ?? 10;
-  const flow = gaussianFlow({ variance0: v0 });
-  const x0 = normals(key(100 * seed + N), { count: N }).map((z) => Math.sqrt(v0) * z);
+  const { h, T, v0, flow, x0 } = gaussianSetting(options);
   const kernel = ula({ ...gaussianTarget({ dim: 1 }), stepSize: h });
   const records: GaussianRecord[] = [];
   sampleChains(key(seed + 999), {
