@@ -162,7 +162,7 @@ export type HeatBallObjectiveOptions = Readonly<{
     batchSize?: number;
     /** Subtract the Gaussian base's residual. @defaultValue true when the network has a Gaussian base */
     controlVariate?: boolean;
-    /** Divide residuals by r²E_κ[ς]. @defaultValue false */
+    /** Divide residuals (and the consistency differences) by r²E_κ[ς]. @defaultValue false */
     normalise?: boolean;
     /** Nonlinear drift in heat coordinates (e.g. `timeChange(process).heatDrift`) and D-points per centre. */
     drift?: Readonly<{ field: HeatDrift; samples: number }>;
@@ -172,8 +172,13 @@ export type HeatBallObjectiveOptions = Readonly<{
   /** Per-level MLE anchor with an SNIS normaliser (proposal N(0, (v + 2s)I)). */
   anchor?: Readonly<{
     weight: LossWeight;
-    /** Number of levels (log-spaced in `time`, or taken from the sampler's `levels`). @defaultValue 8 */
+    /** Number of levels (log-spaced in [minTime, time.max], or taken from the sampler's `levels`). @defaultValue 8 */
     levels?: number;
+    /**
+     * Smallest anchor level (the SNIS proposal N(0, (v + 2s)I) degenerates as s → 0 for concentrated data; the
+     * reference scripts use 0.05). @defaultValue max(0.05, time.min)
+     */
+    minTime?: number;
     /** Data points per level. @defaultValue 64 */
     perLevel?: number;
     /** SNIS proposals per level. @defaultValue 256 */
@@ -249,10 +254,12 @@ export function heatBallObjective(net: PotentialNetwork, options: HeatBallObject
   const exact = options.dsm?.exactTarget;
   const referenceCount = exact === undefined ? 0 : checkData(fn, exact.references, dim);
   const anchorLevelsCount = options.anchor?.levels ?? 8;
+  const anchorMin = Math.max(options.anchor?.minTime ?? 0.05, sMin);
+  if (!(anchorMin < sMax)) throw invalidArgument(fn, "anchor.minTime", `be < time.max (${sMax})`, anchorMin);
   const anchorLevels: number[] =
     sampler.levels !== undefined
-      ? pickLevels(sampler.levels.filter((s) => s >= sMin && s <= sMax), anchorLevelsCount)
-      : Array.from({ length: anchorLevelsCount }, (_, i) => sMin * Math.pow(sMax / sMin, anchorLevelsCount === 1 ? 0 : i / (anchorLevelsCount - 1)));
+      ? pickLevels(sampler.levels.filter((s) => s >= anchorMin && s <= sMax), anchorLevelsCount)
+      : Array.from({ length: anchorLevelsCount }, (_, i) => anchorMin * Math.pow(sMax / anchorMin, anchorLevelsCount === 1 ? 0 : i / (anchorLevelsCount - 1)));
   if (options.anchor !== undefined && anchorLevels.length === 0) throw invalidArgument(fn, "anchor", "have sampler levels inside time", sampler.levels);
   const perLevel = options.anchor?.perLevel ?? 64;
   const proposals = options.anchor?.proposals ?? 256;
@@ -368,7 +375,12 @@ export function heatBallObjective(net: PotentialNetwork, options: HeatBallObject
             add(
               "consistency",
               w.consistency,
-              scoreConsistencyLoss(tf.slice(score, [0, 0], [b, dim]) as tf.Tensor2D, ballValues, tf.slice(score, [b, 0], [b * hbSamples, dim]) as tf.Tensor2D),
+              scoreConsistencyLoss(
+                tf.slice(score, [0, 0], [b, dim]) as tf.Tensor2D,
+                ballValues,
+                tf.slice(score, [b, 0], [b * hbSamples, dim]) as tf.Tensor2D,
+                groups.scale,
+              ),
             );
           }
           tf.dispose(groupTensors(groups));

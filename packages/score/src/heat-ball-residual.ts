@@ -196,13 +196,15 @@ export function heatBallResidualLoss(potential: TensorPotentialFn, groups: HeatB
  * @param centerScores - ∇ψ at the centres, `[B, d]`.
  * @param ballValues - ψ at the ball points, `[B, N]`.
  * @param ballScores - ∇ψ at the ball points, `[B·N, d]`.
+ * @param scale - optional per-centre multiplier of the difference (e.g. 1/(r²E_κ[ς]), making the term an
+ *   r → 0-stable penalty on the gradient of the FP residual).
  * @returns a new scalar owned by the caller.
  * @example
  * ```ts
  * const { potential, score } = net.potentialAndScore(allPoints, allTimes);
  * ```
  */
-export function scoreConsistencyLoss(centerScores: tf.Tensor2D, ballValues: tf.Tensor2D, ballScores: tf.Tensor2D): tf.Scalar {
+export function scoreConsistencyLoss(centerScores: tf.Tensor2D, ballValues: tf.Tensor2D, ballScores: tf.Tensor2D, scale?: tf.Tensor1D): tf.Scalar {
   const [b, n] = ballValues.shape;
   const d = centerScores.shape[1];
   if (centerScores.shape[0] !== b || ballScores.shape[0] !== b * n || ballScores.shape[1] !== d) {
@@ -212,7 +214,9 @@ export function scoreConsistencyLoss(centerScores: tf.Tensor2D, ballValues: tf.T
     const weights = stopGradient(tf.softmax(ballValues, 1)); // [B, N]
     const scores = tf.reshape(ballScores, [b, n, d]);
     const mean = tf.sum(tf.mul(tf.reshape(weights, [b, n, 1]), scores), 1);
-    return tf.mean(tf.sum(tf.square(tf.sub(centerScores, mean)), 1)) as tf.Scalar;
+    let difference = tf.sub(centerScores, mean);
+    if (scale !== undefined) difference = tf.mul(difference, tf.reshape(scale, [b, 1]));
+    return tf.mean(tf.sum(tf.square(difference), 1)) as tf.Scalar;
   });
 }
 
