@@ -1,5 +1,6 @@
 import type { StudyDescriptor } from "../study.js";
 import { heatStudy } from "./heat.js";
+import { hhdStudy } from "./hhd.js";
 import { kappaStudy } from "./kappa.js";
 import { sbtmStudy } from "./sbtm.js";
 
@@ -7,4 +8,4 @@ import { sbtmStudy } from "./sbtm.js";
  * Every study the CLI knows, by subcommand. To add one: create `src/studies/<name>.ts` exporting a
  * {@link StudyDescriptor} and append it here (e.g. `heat`, `sbtm`, `hhd`).
  */
-export const STUDIES: readonly StudyDescriptor[] = [kappaStudy, sbtmStudy, heatStudy];
+export const STUDIES: readonly StudyDescriptor[] = [kappaStudy, sbtmStudy, heatStudy, hhdStudy];
