@@ -20,16 +20,34 @@ import type { VectorField } from "./types.js";
  * - `"denoising"` (L3): `E[(s_θ(x_t) + ε/σ_t)·∇ψ(x_t)]` with `x_t = α_t x_0 + σ_t ε` — needs only the model and
  *   the noise that produced each point (no second derivatives; variance grows like 1/σ_t² as t → 0).
  * - `"oracle"` (L1): `E[e·∇ψ]` with the true error `e = s_θ − ∇log p_t` — for tests only.
+ * @example
+ * ```ts
+ * const form: LinearForm = "stein";
+ * ```
  */
 export type LinearForm = "stein" | "denoising" | "oracle";
 
-/** One quantity to estimate on a shared sample set (the Gram matrices are computed once for all targets). */
+/**
+ * One quantity to estimate on a shared sample set (the Gram matrices are computed once for all targets).
+ *
+ * @example
+ * ```ts
+ * const target: GradientNormTarget = { form: "denoising", score: model, noise, sigma: vp.sigma(t) };
+ * ```
+ */
 export type GradientNormTarget =
   | Readonly<{ form: "stein"; score: VectorField }>
   | Readonly<{ form: "denoising"; score: VectorField; noise: Float64Array; sigma: number }>
   | Readonly<{ form: "oracle"; error: VectorField }>;
 
-/** Options of {@link estimateGradientNorms}. */
+/**
+ * Options of {@link estimateGradientNorms}.
+ *
+ * @example
+ * ```ts
+ * const options: EstimateGradientNormsOptions = { basis, points, targets: [{ form: "stein", score: model }], folds: 2 };
+ * ```
+ */
 export type EstimateGradientNormsOptions = Readonly<{
   basis: PotentialBasis;
   /** Samples of p_t (for `"denoising"`: the noised points `x_t`), `count × dim` row-major. */
@@ -46,7 +64,14 @@ export type EstimateGradientNormsOptions = Readonly<{
   signal?: AbortSignal;
 }>;
 
-/** Estimate of `‖Π_G e‖²_{L²(p)}` (a lower bound up to Monte-Carlo error, since ψ is restricted). */
+/**
+ * Estimate of `‖Π_G e‖²_{L²(p)}` (a lower bound up to Monte-Carlo error, since ψ is restricted).
+ *
+ * @example
+ * ```ts
+ * const { crossFit, standardError, inSample } = estimateGradientNorm({ basis, points, target });
+ * ```
+ */
 export type GradientNormEstimate = Readonly<{
   form: LinearForm;
   /** Cross-fitted `J(c)`: unbiased for `‖Π_G e‖² − ‖Π_G e − ∇ψ_c‖² ≤ ‖Π_G e‖²`. Report this. */
@@ -383,7 +408,14 @@ export function estimateGradientNorm(
   return estimateGradientNorms({ ...rest, targets: [target] })[0]!;
 }
 
-/** Estimate of `‖Π_S s_θ‖²_{L²(p_t)} = min_ψ E|s_θ − ∇ψ|²` (= `‖Π_S e_t‖²` by (F2)). */
+/**
+ * Estimate of `‖Π_S s_θ‖²_{L²(p_t)} = min_ψ E|s_θ − ∇ψ|²` (= `‖Π_S e_t‖²` by (F2)).
+ *
+ * @example
+ * ```ts
+ * const { crossFit, total } = estimateSolenoidalNorm({ basis, points, score: model });
+ * ```
+ */
 export type SolenoidalNormEstimate = Readonly<{
   /** Cross-fitted `E|s_θ − ∇ψ_c|²`: an upper bound of `‖Π_S s_θ‖²` up to Monte-Carlo error. */
   crossFit: number;

@@ -20,13 +20,31 @@ import type { VpSchedule } from "./vp-schedule.js";
  * - `"euler-maruyama"`: explicit Euler–Maruyama. **Leaks** the solenoidal error at O(h): on a large rotational
  *   field it spirals outward (λ = 4.28, 250 steps: sliced-W2 0.17 vs a floor of 4e-4). Kept for the regression
  *   test that documents this; do not use it for invisibility demonstrations.
+ * @example
+ * ```ts
+ * simulateReverseSde(k, { score, schedule, dim: 2, count: 1000, steps: 250, method: "euler-maruyama" satisfies DynamicsMethod });
+ * ```
  */
 export type DynamicsMethod = "heun" | "euler-maruyama";
 
-/** How a simulation ended (never thrown mid-run). */
+/**
+ * How a simulation ended (never thrown mid-run).
+ *
+ * @example
+ * ```ts
+ * if (simulateLangevin(k, options).status !== "success") console.warn("particles diverged or run aborted");
+ * ```
+ */
 export type DynamicsStatus = "success" | "non_finite" | "aborted";
 
-/** Result of the simulators: final positions (`count × dim`, caller-owned) and optional snapshots. */
+/**
+ * Result of the simulators: final positions (`count × dim`, caller-owned) and optional snapshots.
+ *
+ * @example
+ * ```ts
+ * const { positions, status, snapshots }: DynamicsResult = simulateProbabilityFlow(k, options);
+ * ```
+ */
 export type DynamicsResult = Readonly<{
   positions: Float64Array;
   status: DynamicsStatus;

@@ -11,6 +11,10 @@ import type { ScalarField, VectorField } from "./types.js";
  * - x-face `(i, j)`, `0 ≤ i ≤ N−2`, sits between cells `(i, j)` and `(i+1, j)`, index `j·(N−1) + i`;
  * - y-face `(i, j)`, `0 ≤ j ≤ N−2`, sits between cells `(i, j)` and `(i, j+1)`, index `j·N + i`.
  * Boundary faces are omitted (natural boundary condition), so there are `(N−1)·N` faces of each kind.
+ * @example
+ * ```ts
+ * const grid: Grid2D = createGrid2D({ cells: 128, halfWidth: 7 }); // grid.spacing === 14 / 128
+ * ```
  */
 export type Grid2D = Readonly<{
   /** Number of cells per side, N. */
@@ -29,6 +33,10 @@ export type Grid2D = Readonly<{
  * Values on the interior faces of a {@link Grid2D}: `x[k]` on x-faces (normal component along x), `y[k]` on
  * y-faces (normal component along y). Used for face weights `p(midpoint)`, face-normal field data, and the
  * gradient / solenoidal parts returned by the decomposition.
+ * @example
+ * ```ts
+ * const faces: FaceField = sampleFaceField(grid, field); // faces.x.length === grid.facesPerAxis
+ * ```
  */
 export type FaceField = Readonly<{ x: Float64Array; y: Float64Array }>;
 

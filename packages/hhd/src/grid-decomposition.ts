@@ -3,10 +3,25 @@ import { checkFaceField, faceWeights, sampleFaceField, type FaceField, type Grid
 import type { ScalarField, VectorField } from "./types.js";
 import { solveWeightedPoisson, weightedDivergence, type SolveStatus, type WeightedPoissonOptions, type Preconditioner } from "./weighted-poisson.js";
 
-/** `‖·‖²_{L²(p)}` of the field and of its two parts, by face quadrature `h² Σ_f w_f v_f²`. */
+/**
+ * `‖·‖²_{L²(p)}` of the field and of its two parts, by face quadrature `h² Σ_f w_f v_f²`.
+ *
+ * @example
+ * ```ts
+ * const { total, gradient, solenoidal }: DecompositionNorms = decomposeOnGrid(options).norms;
+ * ```
+ */
 export type DecompositionNorms = Readonly<{ total: number; gradient: number; solenoidal: number }>;
 
-/** Result of {@link decomposeOnGrid} / {@link decomposeFaceField}. */
+/**
+ * Result of {@link decomposeOnGrid} / {@link decomposeFaceField}.
+ *
+ * @example
+ * ```ts
+ * const r: GridDecomposition = decomposeOnGrid({ grid, logDensity, field });
+ * const quiver = cellCentredField(grid, r.solenoidal);
+ * ```
+ */
 export type GridDecomposition = Readonly<{
   grid: Grid2D;
   /** Face weights `w_f = p(mid_f)`. */
@@ -190,7 +205,14 @@ export function decomposeFaceField(grid: Grid2D, weights: FaceField, field: Face
   };
 }
 
-/** Options of {@link decomposeOnGrid}. */
+/**
+ * Options of {@link decomposeOnGrid}.
+ *
+ * @example
+ * ```ts
+ * const options: DecomposeOnGridOptions = { grid, logDensity, field, time: 0.3, solver: { preconditioner: "jacobi" } };
+ * ```
+ */
 export type DecomposeOnGridOptions = Readonly<{
   grid: Grid2D;
   /** log p (normalised, for absolute `L²(p)` norms); face weights are `exp(logDensity)`. */

@@ -9,10 +9,24 @@ import { cholesky, inverseFromCholesky, logDetFromCholesky, matmul } from "./int
 import { symplecticGenerator } from "./test-fields.js";
 import { vpSchedule, type VpSchedule } from "./vp-schedule.js";
 
-/** Quadrature rule over the time grid. */
+/**
+ * Quadrature rule over the time grid.
+ *
+ * @example
+ * ```ts
+ * klBounds({ times, errorNorms, gradientNorms, diffusionSquared: vp.beta, rule: "simpson" satisfies TimeQuadrature });
+ * ```
+ */
 export type TimeQuadrature = "trapezoid" | "simpson";
 
-/** Options of {@link klBounds}. */
+/**
+ * Options of {@link klBounds}.
+ *
+ * @example
+ * ```ts
+ * const options: KlBoundsOptions = { times, errorNorms, gradientNorms, diffusionSquared: vpSchedule().beta, terminalKL: 1.26e-6 };
+ * ```
+ */
 export type KlBoundsOptions = Readonly<{
   /** Increasing time grid `t_0 < … < t_n` (e.g. `t_min … T`). */
   times: ArrayLike<number>;
@@ -28,7 +42,14 @@ export type KlBoundsOptions = Readonly<{
   rule?: TimeQuadrature;
 }>;
 
-/** Girsanov vs gradient-only KL bounds (hhd.md §5). */
+/**
+ * Girsanov vs gradient-only KL bounds (hhd.md §5).
+ *
+ * @example
+ * ```ts
+ * const { girsanov, gradientOnly, gap }: KlBounds = klBounds(options);
+ * ```
+ */
 export type KlBounds = Readonly<{
   /** `B_Gir = KL(p_T‖π) + ∫ ½g²‖e_t‖² dt` (path-space, data-processing bound). */
   girsanov: number;
@@ -134,7 +155,14 @@ export function klBounds(options: KlBoundsOptions): KlBounds {
   };
 }
 
-/** Options of {@link exactGaussianKL}. */
+/**
+ * Options of {@link exactGaussianKL}.
+ *
+ * @example
+ * ```ts
+ * const options: ExactGaussianKLOptions = { mean: [0, 1], covariance: [1, 0, 0, 0.5], rotationScale: 4, start: "marginal" };
+ * ```
+ */
 export type ExactGaussianKLOptions = Readonly<{
   /** Mean m of the Gaussian data law p_0 = N(m, S) (length d). */
   mean: ArrayLike<number>;
@@ -156,7 +184,14 @@ export type ExactGaussianKLOptions = Readonly<{
   steps?: number;
 }>;
 
-/** Result of {@link exactGaussianKL}. */
+/**
+ * Result of {@link exactGaussianKL}.
+ *
+ * @example
+ * ```ts
+ * const { kl, bounds }: ExactGaussianKL = exactGaussianKL(options);
+ * ```
+ */
 export type ExactGaussianKL = Readonly<{
   /** Exact `KL(p_0 ‖ q_0)` of the continuous-time sampler (up to the RK4 error). */
   kl: number;

@@ -3,6 +3,12 @@ import { assertPositiveInteger, assertPositiveNumber, invalidArgument, nextNorma
 /**
  * A finite family of scalar potentials `φ_1 … φ_K` on `R^dim` with closed-form gradients and Laplacians: the
  * linear-in-parameters class `ψ_c = Σ_k c_k φ_k` of the dual-Sobolev estimators.
+ * @example
+ * ```ts
+ * const basis: PotentialBasis = rffPotentialBasis(key(1), { dim: 2 });
+ * const grads = new Float64Array(2 * basis.size), laps = new Float64Array(basis.size);
+ * basis.evaluate(new Float64Array([0.1, 0.2]), 0, grads, laps);
+ * ```
  */
 export type PotentialBasis = Readonly<{
   dim: number;
@@ -20,7 +26,14 @@ export type PotentialBasis = Readonly<{
   monomials: ReadonlyArray<ReadonlyArray<number>>;
 }>;
 
-/** Options of {@link rffPotentialBasis}. */
+/**
+ * Options of {@link rffPotentialBasis}.
+ *
+ * @example
+ * ```ts
+ * const options: RffPotentialBasisOptions = { dim: 3, features: 200, polynomialDegree: 2 };
+ * ```
+ */
 export type RffPotentialBasisOptions = Readonly<{
   dim: number;
   /** Number of random Fourier features. @defaultValue 160 */

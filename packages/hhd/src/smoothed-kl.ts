@@ -1,7 +1,14 @@
 import { ParabolicError, assertPositiveInteger, assertPositiveNumber, invalidArgument } from "@parabolic/core";
 import type { ScalarField } from "./types.js";
 
-/** Options of {@link smoothedKL}. */
+/**
+ * Options of {@link smoothedKL}.
+ *
+ * @example
+ * ```ts
+ * const options: SmoothedKLOptions = { dim: 2, samples: q0, bandwidth: 0.1, reference: { logDensity, points } };
+ * ```
+ */
 export type SmoothedKLOptions = Readonly<{
   dim: number;
   /** Samples of the model law q (`count × dim`), e.g. sampler output. */
@@ -79,7 +86,14 @@ export function smoothedKL(options: SmoothedKLOptions): Readonly<{ value: number
   return { value, standardError: Math.sqrt(variance / m) };
 }
 
-/** Options of {@link smoothedKLOnGrid}. */
+/**
+ * Options of {@link smoothedKLOnGrid}.
+ *
+ * @example
+ * ```ts
+ * const options: SmoothedKLOnGridOptions = { samples: q0, logDensity, bandwidth: 0.1, halfWidth: 7 };
+ * ```
+ */
 export type SmoothedKLOnGridOptions = Readonly<{
   /** 2-D samples of the model law q (`count × 2`). */
   samples: Float64Array;

@@ -3,6 +3,11 @@ import { assertNonNegativeNumber, invalidArgument } from "@parabolic/core";
 /**
  * The variance-preserving (VP) forward SDE `dX = −½β(t)X dt + √β(t) dW` with the linear schedule
  * `β(t) = βmin + (βmax − βmin)t` on `t ∈ [0, 1]` (hhd.md §1): `x_t = α_t x_0 + σ_t ε`.
+ * @example
+ * ```ts
+ * const vp: VpSchedule = vpSchedule({ betaMin: 0.1, betaMax: 20 });
+ * const [a, s] = [vp.alpha(0.3), vp.sigma(0.3)]; // x_t = a·x_0 + s·ε
+ * ```
  */
 export type VpSchedule = Readonly<{
   betaMin: number;

@@ -10,13 +10,35 @@ import { checkFaceField, type FaceField, type Grid2D } from "./grid-2d.js";
 import { applyLaplacian, makeLevel, type LaplacianLevel } from "./internal/laplacian.js";
 import { buildMultigrid } from "./internal/multigrid.js";
 
-/** How a solve ended. Solvers report this instead of throwing mid-solve (unless `throwOnFailure`). */
+/**
+ * How a solve ended. Solvers report this instead of throwing mid-solve (unless `throwOnFailure`).
+ *
+ * @example
+ * ```ts
+ * const { status } = solveWeightedPoisson(grid, weights, b);
+ * if (status !== "success") console.warn(status satisfies SolveStatus);
+ * ```
+ */
 export type SolveStatus = "success" | "max_iterations_reached" | "non_finite" | "breakdown" | "aborted";
 
-/** Preconditioner of the conjugate-gradient solve. */
+/**
+ * Preconditioner of the conjugate-gradient solve.
+ *
+ * @example
+ * ```ts
+ * solveWeightedPoisson(grid, weights, b, { preconditioner: "jacobi" satisfies Preconditioner });
+ * ```
+ */
 export type Preconditioner = "jacobi" | "multigrid";
 
-/** Options of {@link solveWeightedPoisson}. */
+/**
+ * Options of {@link solveWeightedPoisson}.
+ *
+ * @example
+ * ```ts
+ * const options: WeightedPoissonOptions = { tolerance: 1e-12, preconditioner: "multigrid", maxIterations: 200 };
+ * ```
+ */
 export type WeightedPoissonOptions = Readonly<{
   /**
    * Stop when `‖r‖_{M⁻¹} ≤ tolerance · ‖b‖_{M⁻¹}` with M the preconditioner (`r·z` of PCG). For Jacobi
@@ -41,7 +63,14 @@ export type WeightedPoissonOptions = Readonly<{
   signal?: AbortSignal;
 }>;
 
-/** Result of {@link solveWeightedPoisson}. */
+/**
+ * Result of {@link solveWeightedPoisson}.
+ *
+ * @example
+ * ```ts
+ * const { solution, status, iterations, residual }: WeightedPoissonResult = solveWeightedPoisson(grid, weights, b);
+ * ```
+ */
 export type WeightedPoissonResult = Readonly<{
   /** Cell-centred potential φ (length N², index `j·N + i`), defined up to an additive constant. */
   solution: Float64Array;
