@@ -3,6 +3,8 @@
  * residual training (potential network, `heatBallObjective`: DSM + heat-ball residual with halves and the caloric
  * control variate + score consistency + anchor + boundary) through the package's own trainer, steps/s.
  *
+ * Objectives: `dsm` (score network, first-order), `dsm-potential` (the same DSM term on a potential network, whose
+ * score ∇ψ makes the parameter gradient second order) and `heat-ball` (the experiment-A configuration).
  * Records: `{bench: "score-train", objective, backend, width, depth, batch, kappaSamples?, value (steps/s), unit,
  * stepsPerCpuSecond, wallMs, cpuMs}` and `{bench: "score-dsm-vs-pytorch", value, perCpuSecond}` — the DSM record at
  * the toolchain.md §4 configuration (a) (d = 2, hidden 128×3, batch 512) divided by bench/torch/dsm.py's config (a)
@@ -100,11 +102,12 @@ export async function run(emit: Emit): Promise<void> {
   const configs = [
     { objective: "dsm", width: 128, depth: 3, batch: 512 },
     { objective: "dsm", width: 64, depth: 3, batch: 128 },
+    { objective: "dsm-potential", width: 64, depth: 3, batch: 128 },
     { objective: "heat-ball", width: 64, depth: 3, batch: 128, kappaSamples: 16, heatBallBatch: 64 },
   ] as const;
   for (const cfg of configs) {
     let model: Trainable & { dispose(): void };
-    let objective: Objective;
+    let objective: Objective & { dispose?: () => void };
     if (cfg.objective === "dsm") {
       const net = createScoreNetwork(key(3), { dim: 2, width: cfg.width, depth: cfg.depth, time: { min: 0, max: 1 } });
       model = net;
@@ -122,12 +125,16 @@ export async function run(emit: Emit): Promise<void> {
       objective = heatBallObjective(net, {
         centers: gaussianCenters({ data, dim: 2 }),
         batchSize: cfg.batch,
-        time: { min: 0.05, max: sMax },
+        time: { min: 1e-3, max: sMax },
         dsm: { weight: 1 },
-        heatBall: { weight: 1, samples: cfg.kappaSamples, batchSize: cfg.heatBallBatch },
-        consistency: { weight: 0.3 },
-        anchor: { weight: 0.1, proposals: 128 },
-        boundary: { weight: 0.01 },
+        ...("kappaSamples" in cfg
+          ? {
+              heatBall: { weight: 0.003, samples: cfg.kappaSamples, batchSize: cfg.heatBallBatch, normalise: true },
+              consistency: { weight: 0.001 },
+              anchor: { weight: 0.1, proposals: 128 },
+              boundary: { weight: 0.01 },
+            }
+          : {}),
       });
     }
     const m = await measure(model, objective, 4000 * SCALE);
@@ -145,6 +152,7 @@ export async function run(emit: Emit): Promise<void> {
       cpuMs: m.cpuMs,
       tensors: tf.memory().numTensors,
     });
+    objective.dispose?.();
     model.dispose();
   }
   const torch = await runTorch();

@@ -52,7 +52,7 @@ describe("acceptance (small)", () => {
       driftSamples: 8,
       gridCells: 70,
     });
-    // measured (wasm): 0.158 at t = 0.1 and 0.463 at t = 0.5 after 400 steps (the full run reaches ≤ 0.2, see results/)
+    // measured (wasm): 0.158 at t = 0.1 and 0.463 at t = 0.5 after 400 steps (the full 2000-step runs reach 0.02–0.05, see results/)
     expect(r.scoreRelMse[0]!).toBeLessThan(0.3);
     expect(r.scoreRelMse[1]!).toBeLessThan(0.6);
     expect(r.gridMassError).toBeLessThan(1e-10);

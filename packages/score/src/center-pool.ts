@@ -2,7 +2,13 @@ import { ParabolicError, assertPositiveInteger, invalidArgument, type Key } from
 import { simulateForward, timeChange, type ForwardProcess, type SdeMethod } from "@parabolic/heat";
 import { checkData } from "./internal/sampling.js";
 
-/** Options of {@link simulateCenterPool}. */
+/**
+ * Options of {@link simulateCenterPool}.
+ * @example
+ * ```ts
+ * const options: CenterPoolOptions = { data, dim: 2, times: [0.1, 0.5, 1], paths: 4000, steps: 1000 };
+ * ```
+ */
 export type CenterPoolOptions = Readonly<{
   /** Initial data x₀, row-major `count × dim` (rows are reused cyclically over the paths). */
   data: ArrayLike<number>;
@@ -17,7 +23,13 @@ export type CenterPoolOptions = Readonly<{
   method?: SdeMethod;
 }>;
 
-/** A pool of forward-simulated states in heat coordinates, `points` row-major `count × dim`, one heat time per row. */
+/**
+ * A pool of forward-simulated states in heat coordinates, `points` row-major `count × dim`, one heat time per row.
+ * @example
+ * ```ts
+ * const pool: CenterPool = simulateCenterPool(key(0), process, options);
+ * ```
+ */
 export type CenterPool = Readonly<{ dim: number; points: Float64Array; times: Float64Array; xTimes: Float64Array }>;
 
 /**

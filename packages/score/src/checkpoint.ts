@@ -9,6 +9,11 @@ import type { NetworkConfig } from "./score-network.js";
  *
  * @remarks Resuming from a checkpoint with {@link train} gives bit-identical parameters to a run that never stopped,
  * on the same backend. Encode with {@link encodeCheckpoint}; see there for the byte format.
+ * @example
+ * ```ts
+ * const checkpoint: Checkpoint = decodeCheckpoint(bytes);
+ * console.log(checkpoint.step, checkpoint.key);
+ * ```
  */
 export type Checkpoint = Readonly<{
   /** Number of completed optimisation steps. */
@@ -29,7 +34,13 @@ const FORMAT_VERSION = 1;
 
 let crcTable: Uint32Array | undefined;
 
-/** CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320) of `bytes`. */
+/**
+ * CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320) of `bytes`.
+ * @example
+ * ```ts
+ * crc32(new TextEncoder().encode("123456789")); // 0xcbf43926
+ * ```
+ */
 export function crc32(bytes: Uint8Array): number {
   if (crcTable === undefined) {
     crcTable = new Uint32Array(256);

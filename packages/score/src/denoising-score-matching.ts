@@ -5,6 +5,10 @@ import type { Objective, TensorScoreFn, TimeSampling, TransitionFn } from "./typ
 
 /**
  * A DSM batch as tensors: noisy points x_t, times t, regression targets ∇ log p(x_t | x_0) and per-row weights λ.
+ * @example
+ * ```ts
+ * const batch: DsmTensors = dsmTensors(sampleDsmBatch(key(0), options));
+ * ```
  */
 export type DsmTensors = Readonly<{
   points: tf.Tensor2D;
@@ -14,7 +18,13 @@ export type DsmTensors = Readonly<{
   weights?: tf.Tensor1D;
 }>;
 
-/** A DSM batch on the host (float32, row-major), as drawn by {@link sampleDsmBatch}. */
+/**
+ * A DSM batch on the host (float32, row-major), as drawn by {@link sampleDsmBatch}.
+ * @example
+ * ```ts
+ * const batch: DsmBatch = sampleDsmBatch(key(0), options);
+ * ```
+ */
 export type DsmBatch = Readonly<{
   dim: number;
   count: number;
@@ -27,10 +37,20 @@ export type DsmBatch = Readonly<{
 /**
  * Time weighting λ(t) of the DSM loss: `"variance"` (λ = σ²(t), the usual ε-prediction weighting), `"none"`
  * (λ = 1) or a function of t and the transition variance (e.g. g(t)² for the likelihood weighting).
+ * @example
+ * ```ts
+ * const likelihood: DsmWeighting = (t) => vpProcess().diffusion(t) ** 2;
+ * ```
  */
 export type DsmWeighting = "variance" | "none" | ((t: number, variance: number) => number);
 
-/** Options of {@link sampleDsmBatch} and {@link dsmObjective}. */
+/**
+ * Options of {@link sampleDsmBatch} and {@link dsmObjective}.
+ * @example
+ * ```ts
+ * const options: DsmOptions = { data, dim: 2, batchSize: 256, transition: (t) => vpTransition(t), time: { min: 1e-3, max: 1 } };
+ * ```
+ */
 export type DsmOptions = Readonly<{
   /** Training data x_0, row-major `count × dim` (float64 or float32). */
   data: ArrayLike<number>;
@@ -127,7 +147,13 @@ export function sampleDsmBatch(k: Key, options: DsmOptions): DsmBatch {
   return fillDsmBatch(k, options, resolveDsm("sampleDsmBatch", options));
 }
 
-/** Uploads a host DSM batch; the caller owns (or tidies) the tensors. */
+/**
+ * Uploads a host DSM batch; the caller owns (or tidies) the tensors.
+ * @example
+ * ```ts
+ * const loss = tf.tidy(() => dsmLoss(net.score, dsmTensors(sampleDsmBatch(key(0), options))));
+ * ```
+ */
 export function dsmTensors(batch: DsmBatch): Required<DsmTensors> {
   return {
     points: tf.tensor2d(batch.points, [batch.count, batch.dim]),

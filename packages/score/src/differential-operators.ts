@@ -4,13 +4,29 @@ import { ParabolicError } from "@parabolic/core";
 /**
  * A batched vector field x `[batch, d]` ↦ `[batch, d]` acting row by row (no coupling between rows), e.g.
  * `(x) => net.score(x, t)`.
+ * @example
+ * ```ts
+ * const field: VectorField = (x) => net.score(x, t);
+ * ```
  */
 export type VectorField = (x: tf.Tensor2D) => tf.Tensor2D;
 
-/** A batched scalar field x `[batch, d]` ↦ `[batch]` acting row by row, e.g. `(y) => net.potential(y, s)`. */
+/**
+ * A batched scalar field x `[batch, d]` ↦ `[batch]` acting row by row, e.g. `(y) => net.potential(y, s)`.
+ * @example
+ * ```ts
+ * const phi: ScalarField = (y) => net.potential(y, s);
+ * ```
+ */
 export type ScalarField = (x: tf.Tensor2D) => tf.Tensor1D;
 
-/** Value and divergence of a vector field at a batch of points. */
+/**
+ * Value and divergence of a vector field at a batch of points.
+ * @example
+ * ```ts
+ * const { value, divergence }: ValueAndDivergence = exactDivergence(field, x);
+ * ```
+ */
 export type ValueAndDivergence = { value: tf.Tensor2D; divergence: tf.Tensor1D };
 
 function checkProbe(fn: string, x: tf.Tensor, probe: tf.Tensor): void {

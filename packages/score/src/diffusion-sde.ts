@@ -7,6 +7,10 @@ import type { TensorScoreFn } from "./types.js";
 /**
  * A forward SDE dX = f(X, t)dt + g(t)dW as the reverse-time samplers see it: a batched drift (`count × dim` at one
  * time; `undefined` means f ≡ 0) and a scalar diffusion g(t).
+ * @example
+ * ```ts
+ * const sde: DiffusionSde = { dim: 1, drift: (x) => x.map((v) => -v), diffusion: () => Math.SQRT2 }; // OU
+ * ```
  */
 export type DiffusionSde = Readonly<{
   dim: number;
@@ -17,6 +21,10 @@ export type DiffusionSde = Readonly<{
 /**
  * A batched score callback: ∇ log p_t at `count` points (row-major `count × dim`) at one time; returns a fresh
  * `count × dim` array. Use {@link tensorScore} to wrap a network.
+ * @example
+ * ```ts
+ * const standardNormalScore: ScoreFn = (x) => x.map((v) => -v);
+ * ```
  */
 export type ScoreFn = (points: Float64Array, t: number) => Float64Array;
 

@@ -6,10 +6,20 @@ import type { TensorPotentialFn } from "./types.js";
 /**
  * The heat-coordinate drift c(y, s) and its divergence ∇·c at the residual points (it does not depend on the
  * model, so it is evaluated on the host, e.g. with `@parabolic/heat`, and uploaded).
+ * @example
+ * ```ts
+ * const drift: DriftValues = { values: tf.tensor2d([[0.5, -0.2]]), divergence: tf.tensor1d([0]) };
+ * ```
  */
 export type DriftValues = Readonly<{ values: tf.Tensor2D; divergence: tf.Tensor1D }>;
 
-/** Inputs of {@link fokkerPlanckResidual}. */
+/**
+ * Inputs of {@link fokkerPlanckResidual}.
+ * @example
+ * ```ts
+ * const inputs: FokkerPlanckResidualInputs = { points: y, times: s, drift };
+ * ```
+ */
 export type FokkerPlanckResidualInputs = Readonly<{
   /** Heat-coordinate points y `[batch, d]`. */
   points: tf.Tensor2D;
@@ -21,7 +31,13 @@ export type FokkerPlanckResidualInputs = Readonly<{
   probes?: tf.Tensor2D;
 }>;
 
-/** Options of {@link fokkerPlanckResidual}. */
+/**
+ * Options of {@link fokkerPlanckResidual}.
+ * @example
+ * ```ts
+ * fokkerPlanckResidual(net.potential, { points: y, times: s, probes }, { laplacian: "hutchinson" });
+ * ```
+ */
 export type FokkerPlanckResidualOptions = Readonly<{
   /** `"exact"` (d backward passes) or `"hutchinson"` (one pass, needs `probes`). @defaultValue "exact" */
   laplacian?: "exact" | "hutchinson";

@@ -15,6 +15,10 @@ import type { HeatBallGroups } from "./heat-ball-residual.js";
 /**
  * A heat-coordinate drift field c(y, s) evaluated on the host: `@parabolic/heat`'s `timeChange(process).heatDrift`
  * has this shape. `points` is row-major `count × dim`, `heatTimes` has `count` entries.
+ * @example
+ * ```ts
+ * const c: HeatDrift = timeChange(process, { dim: 2 }).heatDrift!;
+ * ```
  */
 export type HeatDrift = Readonly<{
   dim: number;
@@ -22,7 +26,13 @@ export type HeatDrift = Readonly<{
   divergence?: (points: Float64Array, heatTimes: Float64Array) => Float64Array;
 }>;
 
-/** Options of {@link sampleHeatBallGroups}. */
+/**
+ * Options of {@link sampleHeatBallGroups}.
+ * @example
+ * ```ts
+ * const options: HeatBallGroupOptions = { dim: 2, centers, centerTimes, radiusFraction: 0.125, samples: 64 };
+ * ```
+ */
 export type HeatBallGroupOptions = Readonly<{
   dim: number;
   /** Centres y₀, row-major `B × dim`. */
@@ -43,7 +53,13 @@ export type HeatBallGroupOptions = Readonly<{
   normalise?: boolean;
 }>;
 
-/** Host (float64) version of {@link HeatBallGroups}; upload with {@link heatBallGroupTensors}. */
+/**
+ * Host (float64) version of {@link HeatBallGroups}; upload with {@link heatBallGroupTensors}.
+ * @example
+ * ```ts
+ * const host: HeatBallGroupsHost = sampleHeatBallGroups(key(0), options);
+ * ```
+ */
 export type HeatBallGroupsHost = Readonly<{
   dim: number;
   count: number;
@@ -212,7 +228,15 @@ export function heatBallGroupTensors(host: HeatBallGroupsHost): HeatBallGroups {
   return groups;
 }
 
-/** Every tensor inside a {@link HeatBallGroups}, for `tf.dispose`. */
+/**
+ * Every tensor inside a {@link HeatBallGroups}, for `tf.dispose`.
+ * @example
+ * ```ts
+ * const groups = heatBallGroupTensors(host);
+ * // ... use groups ...
+ * tf.dispose(groupTensors(groups));
+ * ```
+ */
 export function groupTensors(groups: HeatBallGroups): tf.Tensor[] {
   const out: tf.Tensor[] = [groups.centers, groups.centerTimes, groups.ballPoints, groups.ballTimes];
   if (groups.scale !== undefined) out.push(groups.scale);

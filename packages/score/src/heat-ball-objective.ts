@@ -15,7 +15,13 @@ import { checkData, drawIndex } from "./internal/sampling.js";
 import { gaussianBasePotential, type PotentialNetwork } from "./potential-network.js";
 import type { Objective } from "./types.js";
 
-/** Centres in heat coordinates: points y₀ (`count × dim`), heat times s₀, and for Gaussian transitions the noise ε. */
+/**
+ * Centres in heat coordinates: points y₀ (`count × dim`), heat times s₀, and for Gaussian transitions the noise ε.
+ * @example
+ * ```ts
+ * const { points, times, noise } = gaussianCenters({ data, dim: 2 }).sample(key(0), 128, { min: 0.1, max: 10 });
+ * ```
+ */
 export type CenterBatch = Readonly<{
   points: Float64Array;
   times: Float64Array;
@@ -27,6 +33,10 @@ export type CenterBatch = Readonly<{
  * Draws `count` centres with heat times in [min, max] (min = max asks for one level), deterministically from `k`.
  * `levels` (when present) are the only heat times the sampler can produce (e.g. the saved times of a simulation
  * pool); the anchor term then uses them.
+ * @example
+ * ```ts
+ * const sampler: CenterSampler = pooledCenters(simulateCenterPool(key(1), process, poolOptions));
+ * ```
  */
 export type CenterSampler = Readonly<{
   dim: number;
@@ -126,10 +136,22 @@ export function pooledCenters(pool: Readonly<{ dim: number; points: Float64Array
   };
 }
 
-/** A loss weight: constant or a function of the step (see `rampWeight`). */
+/**
+ * A loss weight: constant or a function of the step (see `rampWeight`).
+ * @example
+ * ```ts
+ * const w: LossWeight = rampWeight({ weight: 0.3, delay: 1000 });
+ * ```
+ */
 export type LossWeight = number | ((step: number) => number);
 
-/** Options of {@link heatBallObjective}; the defaults follow the 2-D reference hyper-parameters (heat-ball.md §11.1). */
+/**
+ * Options of {@link heatBallObjective}; the defaults follow the 2-D reference hyper-parameters (heat-ball.md §11.1).
+ * @example
+ * ```ts
+ * const options: HeatBallObjectiveOptions = { centers, batchSize: 128, time: { min: 1e-3, max: 1e4 }, dsm: { weight: 1 } };
+ * ```
+ */
 export type HeatBallObjectiveOptions = Readonly<{
   centers: CenterSampler;
   /** Centres per step for the DSM term (and the default for the heat-ball terms). */
@@ -197,10 +219,24 @@ function weightAt(w: LossWeight | undefined, step: number): number {
   return typeof w === "number" ? w : w(step);
 }
 
-/** Values of the individual terms of the last call of {@link HeatBallObjective.loss} (unweighted). */
+/**
+ * Values of the individual terms of the last call of {@link HeatBallObjective.loss} (unweighted).
+ * @example
+ * ```ts
+ * const terms: HeatBallTerms = await objective.lastTerms(); // { dsm: 0.09, heatBall: 0.2, ... }
+ * ```
+ */
 export type HeatBallTerms = { dsm?: number; heatBall?: number; consistency?: number; anchor?: number; boundary?: number };
 
-/** The heat-ball training objective: an {@link Objective} plus access to the last terms (for logging). */
+/**
+ * The heat-ball training objective: an {@link Objective} plus access to the last terms (for logging).
+ * @example
+ * ```ts
+ * const objective: HeatBallObjective = heatBallObjective(net, options);
+ * await train(net, objective, trainOptions);
+ * objective.dispose();
+ * ```
+ */
 export type HeatBallObjective = Objective &
   Readonly<{
     /** Tensors of the last step's individual terms (scalars, owned by the objective; read them before the next step). */

@@ -10,6 +10,10 @@ import type { TensorPotentialFn } from "./types.js";
  * @remarks Row layout: the points of centre b are rows `b·N … b·N + N − 1` (`b·M …` for the drift points). For
  * {@link heatBallResidualLoss} the two halves (first N/2 and last N/2 rows of each centre) must be independent
  * draws — antithetic pairs must stay inside one half. Build these with {@link sampleHeatBallGroups}.
+ * @example
+ * ```ts
+ * const groups: HeatBallGroups = heatBallGroupTensors(sampleHeatBallGroups(key(0), options));
+ * ```
  */
 export type HeatBallGroups = Readonly<{
   centers: tf.Tensor2D;
@@ -138,7 +142,13 @@ export function heatBallLogResidual(potential: TensorPotentialFn, groups: HeatBa
   });
 }
 
-/** Options of {@link heatBallResidualLoss}. */
+/**
+ * Options of {@link heatBallResidualLoss}.
+ * @example
+ * ```ts
+ * heatBallResidualLoss(net.potential, groups, { controlVariate: (y, s) => gaussianBasePotential(y, s, 3.4) });
+ * ```
+ */
 export type HeatBallResidualLossOptions = Readonly<{
   /**
    * An exactly caloric potential (e.g. the Gaussian base) whose residual, computed on the same points, is

@@ -7,10 +7,20 @@ import type { Objective, TensorScoreFn, TimeSampling, TransitionFn } from "./typ
 /**
  * How the divergence in implicit score matching is computed: `"exact"` (d backward passes; small d),
  * `"hutchinson"` (½‖s‖² + vᵀ(∂s/∂x)v, one pass) or `"sliced"` (sliced score matching, ½(vᵀs)² + vᵀ(∂s/∂x)v).
+ * @example
+ * ```ts
+ * ismLoss(net.score, { points, times, probes }, { estimator: "sliced" satisfies DivergenceEstimator });
+ * ```
  */
 export type DivergenceEstimator = "exact" | "hutchinson" | "sliced";
 
-/** Points, times and (for the stochastic estimators) one probe per row. */
+/**
+ * Points, times and (for the stochastic estimators) one probe per row.
+ * @example
+ * ```ts
+ * const batch: IsmTensors = { points, times, probes };
+ * ```
+ */
 export type IsmTensors = Readonly<{
   points: tf.Tensor2D;
   times: tf.Tensor1D;
@@ -59,10 +69,22 @@ export function ismLoss(score: TensorScoreFn, batch: IsmTensors, options: Readon
   });
 }
 
-/** Distribution of Hutchinson probes. */
+/**
+ * Distribution of Hutchinson probes.
+ * @example
+ * ```ts
+ * const probes = fillProbes(randomStream(key(0)), new Float32Array(256), "rademacher" satisfies ProbeDistribution);
+ * ```
+ */
 export type ProbeDistribution = "rademacher" | "gaussian";
 
-/** Fills `out` with probe entries (±1 or standard normal). */
+/**
+ * Fills `out` with probe entries (±1 or standard normal).
+ * @example
+ * ```ts
+ * const v = fillProbes(randomStream(key(0)), new Float32Array(4), "rademacher"); // entries ±1
+ * ```
+ */
 export function fillProbes(stream: RandomStream, out: Float32Array, distribution: ProbeDistribution): Float32Array {
   if (distribution === "gaussian") {
     const g = fillNormals(stream, new Float64Array(out.length));
@@ -76,7 +98,13 @@ export function fillProbes(stream: RandomStream, out: Float32Array, distribution
   return out;
 }
 
-/** Options of {@link ismObjective}. */
+/**
+ * Options of {@link ismObjective}.
+ * @example
+ * ```ts
+ * const options: IsmObjectiveOptions = { data, dim: 2, batchSize: 128, transition: (t) => vpTransition(t), time: { min: 0.01, max: 1 }, estimator: "hutchinson" };
+ * ```
+ */
 export type IsmObjectiveOptions = Readonly<{
   data: ArrayLike<number>;
   dim: number;

@@ -3,7 +3,13 @@ import { ParabolicError, assertFiniteNumber, assertInRange, assertNonNegativeNum
 import { readParameters, writeParameters, type NamedVariable, type ParameterValues, type Trainable } from "./parameters.js";
 import { learningRateAt, type LearningRate } from "./schedules.js";
 
-/** Options of {@link createAdam}: Adam, or AdamW when `weightDecay` > 0 (decoupled decay). */
+/**
+ * Options of {@link createAdam}: Adam, or AdamW when `weightDecay` > 0 (decoupled decay).
+ * @example
+ * ```ts
+ * const options: AdamOptions = { learningRate: cosineSchedule({ initial: 1e-3, steps: 1000 }), weightDecay: 1e-5 };
+ * ```
+ */
 export type AdamOptions = Readonly<{
   learningRate: LearningRate;
   /** @defaultValue 0.9 */
@@ -16,7 +22,13 @@ export type AdamOptions = Readonly<{
   weightDecay?: number;
 }>;
 
-/** The serialisable part of an Adam optimizer: hyper-parameters (without the schedule), update count and moments. */
+/**
+ * The serialisable part of an Adam optimizer: hyper-parameters (without the schedule), update count and moments.
+ * @example
+ * ```ts
+ * const state: AdamState = await adam.state(); // host copy, e.g. for a checkpoint
+ * ```
+ */
 export type AdamState = Readonly<{
   beta1: number;
   beta2: number;
@@ -33,6 +45,10 @@ export type AdamState = Readonly<{
  *
  * @remarks A stateful resource (call `dispose()`); deterministic: the same gradients in the same order give
  * bit-identical parameters on the same backend. Bias corrections are computed in float64 on the host.
+ * @example
+ * ```ts
+ * const adam: Adam = createAdam(net, { learningRate: 1e-3 });
+ * ```
  */
 export type Adam = {
   readonly beta1: number;
@@ -53,7 +69,10 @@ export type Adam = {
   dispose(): void;
 };
 
-/** A non-trainable zero variable shaped like `like` (the initial tensor is released; the variable keeps the data). */
+/**
+ * A non-trainable zero variable shaped like `like` (the initial tensor is released; the variable keeps the data).
+ * @internal
+ */
 export function zeroStateVariable(like: tf.Tensor): tf.Variable {
   const zeros = tf.zerosLike(like);
   const variable = tf.variable(zeros, false);

@@ -5,16 +5,28 @@ import { ParabolicError } from "@parabolic/core";
  * One trainable tensor of a model, with a stable name used by checkpoints (e.g. `"mlp/0/kernel"`).
  *
  * @remarks The variable is owned by the model that created it; the model's `dispose()` frees it.
+ * @example
+ * ```ts
+ * for (const { name, variable } of net.parameters) console.log(name, variable.shape);
+ * ```
  */
 export type NamedVariable = Readonly<{ name: string; variable: tf.Variable }>;
 
 /**
  * Anything with named trainable parameters: every network of this package, and user models that follow the shape.
+ * @example
+ * ```ts
+ * const model: Trainable = { parameters: [{ name: "w", variable: tf.variable(tf.zeros([3])) }] };
+ * ```
  */
 export type Trainable = Readonly<{ parameters: readonly NamedVariable[] }>;
 
 /**
  * A host copy of parameter values: name → (shape, float32 values). Used by checkpoints and EMA snapshots.
+ * @example
+ * ```ts
+ * const values: ParameterValues = await readParameters(net);
+ * ```
  */
 export type ParameterValues = ReadonlyArray<Readonly<{ name: string; shape: readonly number[]; values: Float32Array }>>;
 

@@ -5,7 +5,13 @@ import type { NamedVariable } from "./parameters.js";
 import { checkPointsAndTimes, resolveCommon, type NetworkConfig } from "./score-network.js";
 import { timeFeatureCount, timeFeatures, type TimeFeatureOptions } from "./time-features.js";
 
-/** Options of {@link createPotentialNetwork}. */
+/**
+ * Options of {@link createPotentialNetwork}.
+ * @example
+ * ```ts
+ * const options: PotentialNetworkOptions = { dim: 2, width: 64, dataVariance: 3.4, time: { scale: "log", min: 1e-3, max: 1e4 } };
+ * ```
+ */
 export type PotentialNetworkOptions = Readonly<{
   /** Data dimension d. */
   dim: number;
@@ -48,6 +54,11 @@ export type PotentialNetworkOptions = Readonly<{
  * and never disposes its inputs. All operations on the y and s paths have correct derivatives of every order
  * (recursive activations, no saved-output kernels), so Laplacians and ∂ψ/∂s can be differentiated again w.r.t.
  * the parameters.
+ * @example
+ * ```ts
+ * const net: PotentialNetwork = createPotentialNetwork(key(0), options);
+ * const psi = net.potential(y, s); // [batch]
+ * ```
  */
 export type PotentialNetwork = Readonly<{
   kind: "potential";

@@ -14,10 +14,22 @@ import {
 } from "@parabolic/core";
 import type { DiffusionSde, ScoreFn } from "./diffusion-sde.js";
 
-/** Outcome of a sampler run. */
+/**
+ * Outcome of a sampler run.
+ * @example
+ * ```ts
+ * if (result.status !== "success") console.warn(`sampler stopped: ${result.status}`);
+ * ```
+ */
 export type SamplerStatus = "success" | "non_finite" | "aborted" | "max_steps_reached";
 
-/** Result of the reverse-time samplers. */
+/**
+ * Result of the reverse-time samplers.
+ * @example
+ * ```ts
+ * const { points, time, status, stats } = sampleProbabilityFlow(options);
+ * ```
+ */
 export type SamplerResult = Readonly<{
   /** Final states, row-major `count × dim` (the last finite state when the status is `"non_finite"`). */
   points: Float64Array;
@@ -30,12 +42,22 @@ export type SamplerResult = Readonly<{
 /**
  * A decreasing time grid from `start` (large, noisy end) to `end` (small), or explicit grid points.
  * `spacing` `"log"` suits heat time s, which spans decades; `"quadratic"` refines near `end`.
+ * @example
+ * ```ts
+ * const grid: TimeGrid = { start: 1, end: 1e-3, steps: 500, spacing: "quadratic" };
+ * ```
  */
 export type TimeGrid =
   | Readonly<{ start: number; end: number; steps: number; spacing?: "uniform" | "log" | "quadratic" }>
   | Readonly<{ times: ArrayLike<number> }>;
 
-/** Builds the grid of a {@link TimeGrid} (strictly decreasing, validated). */
+/**
+ * Builds the grid of a {@link TimeGrid} (strictly decreasing, validated).
+ * @example
+ * ```ts
+ * timeGrid("demo", { start: 1, end: 0, steps: 4 }); // [1, 0.75, 0.5, 0.25, 0]
+ * ```
+ */
 export function timeGrid(fn: string, grid: TimeGrid): Float64Array {
   if ("times" in grid) {
     const t = Float64Array.from(grid.times);
@@ -65,7 +87,13 @@ export function timeGrid(fn: string, grid: TimeGrid): Float64Array {
   return t;
 }
 
-/** Options shared by the samplers. */
+/**
+ * Options shared by the samplers.
+ * @example
+ * ```ts
+ * const options: SamplerOptions = { sde: xTimeSde(vpProcess(), 2), score, initial, grid: { start: 1, end: 1e-3, steps: 400 } };
+ * ```
+ */
 export type SamplerOptions = Readonly<{
   sde: DiffusionSde;
   score: ScoreFn;
@@ -76,7 +104,13 @@ export type SamplerOptions = Readonly<{
   onProgress?: ProgressCallback;
 }>;
 
-/** Options of {@link sampleReverseSde}. */
+/**
+ * Options of {@link sampleReverseSde}.
+ * @example
+ * ```ts
+ * const options: ReverseSdeOptions = { ...common, method: "heun", corrector: { steps: 1, snr: 0.1 } };
+ * ```
+ */
 export type ReverseSdeOptions = SamplerOptions &
   Readonly<{
     /** @defaultValue "euler-maruyama" */
@@ -214,7 +248,13 @@ export function sampleReverseSde(k: Key, options: ReverseSdeOptions): SamplerRes
   return { points: x, time, status, stats: { steps: grid.length - 1, rejectedSteps: 0, scoreEvaluations: evaluations } };
 }
 
-/** Options of {@link sampleProbabilityFlow}. */
+/**
+ * Options of {@link sampleProbabilityFlow}.
+ * @example
+ * ```ts
+ * const options: ProbabilityFlowOptions = { ...common, method: "adaptive", rtol: 1e-5, atol: 1e-5 };
+ * ```
+ */
 export type ProbabilityFlowOptions = SamplerOptions &
   Readonly<{
     /**

@@ -1,9 +1,21 @@
 import { assertFiniteNumber, assertNonNegativeInteger, assertPositiveInteger, invalidArgument } from "@parabolic/core";
 
-/** A learning rate: a constant, or a pure function of the (0-based) step. */
+/**
+ * A learning rate: a constant, or a pure function of the (0-based) step.
+ * @example
+ * ```ts
+ * const lr: LearningRate = (step) => 1e-3 * 0.999 ** step;
+ * ```
+ */
 export type LearningRate = number | ((step: number) => number);
 
-/** Options of {@link cosineSchedule}. */
+/**
+ * Options of {@link cosineSchedule}.
+ * @example
+ * ```ts
+ * const options: CosineScheduleOptions = { initial: 1e-3, final: 1e-4, steps: 10_000, warmup: 500 };
+ * ```
+ */
 export type CosineScheduleOptions = Readonly<{
   /** Peak learning rate (reached after the warm-up). */
   initial: number;
@@ -59,7 +71,13 @@ export function warmupSchedule(options: Readonly<{ initial: number; warmup: numb
   return (step) => (step < warmup ? (initial * (step + 1)) / warmup : initial);
 }
 
-/** Evaluates a {@link LearningRate} at a step. */
+/**
+ * Evaluates a {@link LearningRate} at a step.
+ * @example
+ * ```ts
+ * learningRateAt(cosineSchedule({ initial: 1, steps: 10 }), 5); // 0.5
+ * ```
+ */
 export function learningRateAt(rate: LearningRate, step: number): number {
   return typeof rate === "number" ? rate : rate(step);
 }

@@ -4,7 +4,13 @@ import { createMlp, resolveActivation, validateMlpShape, type ActivationName } f
 import type { NamedVariable } from "./parameters.js";
 import { resolveTimeFeatures, timeFeatureCount, timeFeatures, type ResolvedTimeFeatures, type TimeFeatureOptions } from "./time-features.js";
 
-/** Options of {@link createScoreNetwork}. */
+/**
+ * Options of {@link createScoreNetwork}.
+ * @example
+ * ```ts
+ * const options: ScoreNetworkOptions = { dim: 2, width: 128, depth: 3, residual: true, time: { min: 0, max: 1 } };
+ * ```
+ */
 export type ScoreNetworkOptions = Readonly<{
   /** Data dimension d. */
   dim: number;
@@ -29,7 +35,13 @@ export type ScoreNetworkOptions = Readonly<{
   outputGain?: number;
 }>;
 
-/** JSON description of a network's architecture, stored in checkpoints to detect mismatches. */
+/**
+ * JSON description of a network's architecture, stored in checkpoints to detect mismatches.
+ * @example
+ * ```ts
+ * console.log(net.config.width, net.config.activation);
+ * ```
+ */
 export type NetworkConfig = Readonly<Record<string, string | number | boolean | null>>;
 
 /**
@@ -37,6 +49,10 @@ export type NetworkConfig = Readonly<Record<string, string | number | boolean | 
  *
  * @remarks A stateful resource: call `dispose()` when done (frees all variables). `score` returns a new tensor owned
  * by the caller and never disposes its inputs.
+ * @example
+ * ```ts
+ * const net: ScoreNetwork = createScoreNetwork(key(0), { dim: 2, time: { min: 0, max: 1 } });
+ * ```
  */
 export type ScoreNetwork = Readonly<{
   kind: "score";
@@ -49,7 +65,10 @@ export type ScoreNetwork = Readonly<{
   dispose(): void;
 }>;
 
-/** Checks that `x` is `[batch, dim]` and `t` is `[batch]`. */
+/**
+ * Checks that `x` is `[batch, dim]` and `t` is `[batch]`.
+ * @internal
+ */
 export function checkPointsAndTimes(fn: string, dim: number, x: tf.Tensor, t: tf.Tensor): void {
   if (x.rank !== 2 || x.shape[1] !== dim) {
     throw new ParabolicError("SHAPE_MISMATCH", `${fn}: points must have shape [batch, ${dim}]; got [${x.shape.join(",")}].`, {

@@ -4,6 +4,10 @@ import { assertPositiveNumber, invalidArgument, assertNonNegativeInteger } from 
 /**
  * How a network sees time: the time is mapped to u ∈ [0, 1] (linearly or logarithmically between `min` and
  * `max`), then expanded into `[u, sin(πku), cos(πku)]` for k = 1 … `frequencies`.
+ * @example
+ * ```ts
+ * const time: TimeFeatureOptions = { scale: "log", min: 1e-3, max: 1e4, frequencies: 8 };
+ * ```
  */
 export type TimeFeatureOptions = Readonly<{
   /** Smallest time the network is trained on (> 0 when `scale` is `"log"`). */
@@ -16,10 +20,22 @@ export type TimeFeatureOptions = Readonly<{
   frequencies?: number;
 }>;
 
-/** Validated, filled-in {@link TimeFeatureOptions}. */
+/**
+ * Validated, filled-in {@link TimeFeatureOptions}.
+ * @example
+ * ```ts
+ * const resolved: ResolvedTimeFeatures = resolveTimeFeatures("demo", { min: 0, max: 1 });
+ * ```
+ */
 export type ResolvedTimeFeatures = Readonly<{ min: number; max: number; scale: "linear" | "log"; frequencies: number }>;
 
-/** Validates time-feature options and fills in defaults. */
+/**
+ * Validates time-feature options and fills in defaults.
+ * @example
+ * ```ts
+ * resolveTimeFeatures("demo", { min: 0, max: 1 }); // { min: 0, max: 1, scale: "linear", frequencies: 8 }
+ * ```
+ */
 export function resolveTimeFeatures(fn: string, options: TimeFeatureOptions): ResolvedTimeFeatures {
   const scale = options.scale ?? "linear";
   if (scale !== "linear" && scale !== "log") throw invalidArgument(fn, "time.scale", 'be "linear" or "log"', scale);
@@ -33,7 +49,13 @@ export function resolveTimeFeatures(fn: string, options: TimeFeatureOptions): Re
   return { min: options.min, max: options.max, scale, frequencies };
 }
 
-/** Number of feature columns produced by {@link timeFeatures}. */
+/**
+ * Number of feature columns produced by {@link timeFeatures}.
+ * @example
+ * ```ts
+ * timeFeatureCount(resolveTimeFeatures("demo", { min: 0, max: 1, frequencies: 4 })); // 9
+ * ```
+ */
 export function timeFeatureCount(options: ResolvedTimeFeatures): number {
   return 1 + 2 * options.frequencies;
 }

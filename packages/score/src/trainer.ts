@@ -18,7 +18,13 @@ import { readParameters, writeParameters, type NamedVariable, type ParameterValu
 import type { NetworkConfig } from "./score-network.js";
 import type { Objective } from "./types.js";
 
-/** What an evaluation callback receives. */
+/**
+ * What an evaluation callback receives.
+ * @example
+ * ```ts
+ * const evaluate = { every: 500, callback: ({ step, ema }: EvaluationContext) => ({ step, hasEma: ema ? 1 : 0 }) };
+ * ```
+ */
 export type EvaluationContext = Readonly<{
   /** Completed steps. */
   step: number;
@@ -28,7 +34,13 @@ export type EvaluationContext = Readonly<{
   ema: ParameterValues | undefined;
 }>;
 
-/** Options of {@link train}. */
+/**
+ * Options of {@link train}.
+ * @example
+ * ```ts
+ * const options: TrainOptions = { key: key(1), steps: 1000, optimizer: { learningRate: 1e-3 }, gradientClipNorm: 10 };
+ * ```
+ */
 export type TrainOptions = Readonly<{
   /** Run key: the batch of step k is drawn from `foldIn(key, k)`. */
   key: Key;
@@ -59,7 +71,13 @@ export type TrainOptions = Readonly<{
   signal?: AbortSignal;
 }>;
 
-/** Result of {@link train}. */
+/**
+ * Result of {@link train}.
+ * @example
+ * ```ts
+ * const { status, losses, ema } = await train(net, objective, options);
+ * ```
+ */
 export type TrainResult = Readonly<{
   status: "completed" | "aborted";
   /** Completed steps (including those before a resume). */
