@@ -9,7 +9,7 @@ import {
   throwIfAborted,
   type Key,
 } from "@parabolic/core";
-import { checkedResult } from "./internal/check.js";
+import { checkedResult, shapeMismatch } from "./internal/check.js";
 import { cholesky } from "./internal/dense.js";
 import type { PotentialBasis } from "./potential-basis.js";
 import type { VectorField } from "./types.js";
@@ -130,10 +130,7 @@ function describeTarget(fn: string, t: GradientNormTarget, index: number, count:
     if (typeof t.score !== "function") throw invalidArgument(fn, `targets[${index}].score`, "be a function", t.score);
     if (t.form === "denoising") {
       if (!(t.noise instanceof Float64Array) || t.noise.length !== count * dim) {
-        throw new ParabolicError("SHAPE_MISMATCH", `${fn}: 'targets[${index}].noise' must be a Float64Array of length ${count * dim}.`, {
-          function: fn,
-          argument: `targets[${index}].noise`,
-        });
+        throw shapeMismatch(fn, `targets[${index}].noise`, `be a Float64Array of length ${count * dim}`, t.noise);
       }
       assertPositiveNumber(fn, `targets[${index}].sigma`, t.sigma);
     }
@@ -210,10 +207,7 @@ function estimateCore(fn: string, options: EstimateGradientNormsOptions, keepPer
   }
   const dim = basis.dim;
   if (!(points instanceof Float64Array) || points.length === 0 || points.length % dim !== 0) {
-    throw new ParabolicError("SHAPE_MISMATCH", `${fn}: 'points' must be a non-empty Float64Array of length count × ${dim}.`, {
-      function: fn,
-      argument: "points",
-    });
+    throw shapeMismatch(fn, "points", `be a non-empty Float64Array of length count × ${dim}`, points);
   }
   const count = points.length / dim;
   for (let i = 0; i < points.length; i++) {
@@ -493,7 +487,7 @@ export function noisedSamples(
   const fn = "noisedSamples";
   assertPositiveInteger(fn, "dim", options.dim);
   if (!(options.data instanceof Float64Array) || options.data.length % options.dim !== 0) {
-    throw new ParabolicError("SHAPE_MISMATCH", `${fn}: 'data' must be a Float64Array of length count × ${options.dim}.`, { function: fn, argument: "data" });
+    throw shapeMismatch(fn, "data", `be a Float64Array of length count × ${options.dim}`, options.data);
   }
   assertFiniteNumber(fn, "alpha", options.alpha);
   assertPositiveNumber(fn, "sigma", options.sigma);
@@ -532,7 +526,7 @@ export function linearFormEstimate(
   const { dim, points, target } = options;
   assertPositiveInteger(fn, "dim", dim);
   if (!(points instanceof Float64Array) || points.length === 0 || points.length % dim !== 0) {
-    throw new ParabolicError("SHAPE_MISMATCH", `${fn}: 'points' must be a non-empty Float64Array of length count × ${dim}.`, { function: fn, argument: "points" });
+    throw shapeMismatch(fn, "points", `be a non-empty Float64Array of length count × ${dim}`, points);
   }
   if (typeof options.gradient !== "function") throw invalidArgument(fn, "gradient", "be a function", options.gradient);
   const count = points.length / dim;

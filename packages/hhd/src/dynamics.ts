@@ -12,6 +12,7 @@ import {
 } from "@parabolic/core";
 import type { VectorField } from "./types.js";
 import type { VpSchedule } from "./vp-schedule.js";
+import { shapeMismatch } from "./internal/check.js";
 
 /**
  * Time stepper of the invisibility dynamics.
@@ -76,7 +77,7 @@ function checkCommon(fn: string, options: Common): void {
 
 function checkPositions(fn: string, argument: string, positions: unknown, dim: number): Float64Array {
   if (!(positions instanceof Float64Array) || positions.length === 0 || positions.length % dim !== 0) {
-    throw new ParabolicError("SHAPE_MISMATCH", `${fn}: '${argument}' must be a non-empty Float64Array of length count × ${dim}.`, { function: fn, argument });
+    throw shapeMismatch(fn, argument, `be a non-empty Float64Array of length count × ${dim}`, positions);
   }
   for (let i = 0; i < positions.length; i++) {
     if (!Number.isFinite(positions[i]!)) throw new ParabolicError("NON_FINITE", `${fn}: '${argument}' has ${positions[i]} at entry ${i}.`, { function: fn, argument, index: i });
@@ -88,7 +89,7 @@ function checkPositions(fn: string, argument: string, positions: unknown, dim: n
 function callScore(fn: string, score: VectorField, points: Float64Array, t: number): Float64Array {
   const v = score(points, t);
   if (!(v instanceof Float64Array) || v.length !== points.length) {
-    throw new ParabolicError("SHAPE_MISMATCH", `${fn}: 'score' must return a Float64Array of length ${points.length}.`, { function: fn, argument: "score" });
+    throw shapeMismatch(fn, "score", `return a Float64Array of length ${points.length}`, v);
   }
   return v;
 }

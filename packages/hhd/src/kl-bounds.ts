@@ -8,6 +8,7 @@ import {
 import { cholesky, inverseFromCholesky, logDetFromCholesky, matmul } from "./internal/dense.js";
 import { symplecticGenerator } from "./test-fields.js";
 import { vpSchedule, type VpSchedule } from "./vp-schedule.js";
+import { shapeMismatch } from "./internal/check.js";
 
 /**
  * Quadrature rule over the time grid.
@@ -236,7 +237,7 @@ export function exactGaussianKL(options: ExactGaussianKLOptions): ExactGaussianK
   const d = options.mean?.length;
   assertPositiveInteger(fn, "mean.length", d, 256);
   if (options.covariance?.length !== d * d) {
-    throw new ParabolicError("SHAPE_MISMATCH", `${fn}: 'covariance' must have length d² = ${d * d}.`, { function: fn, argument: "covariance" });
+    throw shapeMismatch(fn, "covariance", `have length d² = ${d * d}`, options.covariance);
   }
   const m0 = Float64Array.from(options.mean);
   const s0 = Float64Array.from(options.covariance);
@@ -248,7 +249,7 @@ export function exactGaussianKL(options: ExactGaussianKLOptions): ExactGaussianK
   assertFiniteNumber(fn, "gradientScale", kappa);
   assertFiniteNumber(fn, "rotationScale", lambda);
   const a = options.generator ?? (lambda !== 0 ? symplecticGenerator(d) : new Float64Array(d * d));
-  if (a.length !== d * d) throw new ParabolicError("SHAPE_MISMATCH", `${fn}: 'generator' must have length d².`, { function: fn, argument: "generator" });
+  if (a.length !== d * d) throw shapeMismatch(fn, "generator", `have length d² = ${d * d}`, a);
   for (let i = 0; i < d; i++) {
     for (let j = 0; j <= i; j++) {
       if (Math.abs(a[i * d + j]! + a[j * d + i]!) > 1e-12 * (1 + Math.abs(a[i * d + j]!))) throw invalidArgument(fn, "generator", "be antisymmetric", a);

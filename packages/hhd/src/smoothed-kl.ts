@@ -1,5 +1,6 @@
 import { ParabolicError, assertPositiveInteger, assertPositiveNumber, invalidArgument } from "@parabolic/core";
 import type { ScalarField } from "./types.js";
+import { shapeMismatch } from "./internal/check.js";
 
 /**
  * Options of {@link smoothedKL}.
@@ -49,7 +50,7 @@ export function smoothedKL(options: SmoothedKLOptions): Readonly<{ value: number
     ["reference.points", reference?.points],
   ] as const) {
     if (!(arr instanceof Float64Array) || arr.length === 0 || arr.length % dim !== 0) {
-      throw new ParabolicError("SHAPE_MISMATCH", `${fn}: '${name}' must be a non-empty Float64Array of length count × ${dim}.`, { function: fn, argument: name });
+      throw shapeMismatch(fn, name, `be a non-empty Float64Array of length count × ${dim}`, arr);
     }
   }
   if (typeof reference.logDensity !== "function") throw invalidArgument(fn, "reference.logDensity", "be a function", reference.logDensity);
@@ -57,7 +58,7 @@ export function smoothedKL(options: SmoothedKLOptions): Readonly<{ value: number
   const n = samples.length / dim;
   const lp = reference.logDensity(reference.points, 0);
   if (!(lp instanceof Float64Array) || lp.length !== m) {
-    throw new ParabolicError("SHAPE_MISMATCH", `${fn}: 'reference.logDensity' must return ${m} values.`, { function: fn, argument: "reference.logDensity" });
+    throw shapeMismatch(fn, "reference.logDensity", `return a Float64Array of ${m} values`, lp);
   }
   const g = 1 / (2 * bandwidth * bandwidth);
   const r2max = cutoff * cutoff * bandwidth * bandwidth;
@@ -130,7 +131,7 @@ export function smoothedKLOnGrid(options: SmoothedKLOnGridOptions): Readonly<{ v
   const spacing = options.spacing ?? bandwidth / 4;
   assertPositiveNumber(fn, "spacing", spacing);
   if (!(samples instanceof Float64Array) || samples.length === 0 || samples.length % 2 !== 0) {
-    throw new ParabolicError("SHAPE_MISMATCH", `${fn}: 'samples' must be a non-empty Float64Array of length count × 2.`, { function: fn, argument: "samples" });
+    throw shapeMismatch(fn, "samples", "be a non-empty Float64Array of length count × 2", samples);
   }
   if (typeof logDensity !== "function") throw invalidArgument(fn, "logDensity", "be a function", logDensity);
   const m = Math.ceil((2 * halfWidth) / spacing) + 1;
@@ -189,7 +190,7 @@ export function smoothedKLOnGrid(options: SmoothedKLOnGridOptions): Readonly<{ v
   }
   const lp = logDensity(nodes, 0);
   if (!(lp instanceof Float64Array) || lp.length !== m * m) {
-    throw new ParabolicError("SHAPE_MISMATCH", `${fn}: 'logDensity' must return ${m * m} values.`, { function: fn, argument: "logDensity" });
+    throw shapeMismatch(fn, "logDensity", `return a Float64Array of ${m * m} values`, lp);
   }
   let kl = 0;
   for (let c = 0; c < m * m; c++) {

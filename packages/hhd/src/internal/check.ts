@@ -27,3 +27,8 @@ export function assertFunction(fn: string, argument: string, value: unknown): as
 export function assertFloat64Array(fn: string, argument: string, value: unknown): asserts value is Float64Array {
   if (!(value instanceof Float64Array)) throw invalidArgument(fn, argument, "be a Float64Array", value);
 }
+
+/** A SHAPE_MISMATCH error naming the offending value: "fn: 'argument' must …; got <value>." */
+export function shapeMismatch(fn: string, argument: string, must: string, value: unknown): ParabolicError {
+  return new ParabolicError("SHAPE_MISMATCH", `${fn}: '${argument}' must ${must}; got ${describeValue(value)}.`, { function: fn, argument, actual: describeValue(value) });
+}
