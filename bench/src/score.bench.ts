@@ -29,7 +29,7 @@ import {
   train,
   type Objective,
   type Trainable,
-} from "../../packages/score/src/index.js";
+} from "@parabolic/score";
 
 type Emit = (record: Record<string, unknown>) => void;
 const SCALE = Number(process.env["PARABOLIC_BENCH_SCALE"] ?? "1") || 1;
