@@ -3,7 +3,7 @@
  * Run: node --conditions=@parabolic/source --import tsx packages/hhd/scripts/dual-sobolev-full.ts
  * Env: SEEDS (5), N (60000), TIMES ("0,0.1"), GRID (512), SEED0 (9000).
  */
-import { key, split } from "@parabolic/core";
+import { key, mean, split, variance } from "@parabolic/core";
 import {
   createGrid2D,
   decomposeOnGrid,
@@ -26,8 +26,7 @@ const TIMES = (process.env.TIMES ?? "0,0.1").split(",").map(Number);
 const GRID = Number(process.env.GRID ?? 512);
 const SEED0 = Number(process.env.SEED0 ?? 9000);
 const vp = vpSchedule();
-const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / a.length;
-const sd = (a: number[]): number => (a.length < 2 ? 0 : Math.sqrt(a.reduce((s, v) => s + (v - mean(a)) ** 2, 0) / (a.length - 1)));
+const sd = (a: number[]): number => (a.length < 2 ? 0 : Math.sqrt(variance(a)));
 const fmt = (a: number[]): string => `${mean(a).toFixed(3)} ± ${sd(a).toFixed(3)}`;
 
 const verdicts: string[] = [];

@@ -1,4 +1,4 @@
-import { ParabolicError, key, split } from "@parabolic/core";
+import { ParabolicError, key, mean, split, variance } from "@parabolic/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { referenceMarginal, referenceMixture } from "../test/support/mixture.js";
 import { gradPhi0, uGradient, uValue } from "../test/support/reference-fields.js";
@@ -147,8 +147,7 @@ describe("D1–D3: cross-fitted dual-Sobolev estimates vs grid truth (N = 60 000
     if (process.env.HHD_DEBUG) for (const [k, row] of table) console.log(k, row.truthGrad.toFixed(3), JSON.stringify(row.values));
   }, 300_000);
 
-  const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / a.length;
-  const sd = (a: number[]): number => Math.sqrt(a.reduce((s, v) => s + (v - mean(a)) ** 2, 0) / (a.length - 1));
+  const sd = (a: number[]): number => Math.sqrt(variance(a));
 
   it("D1: gradient and mixed fields — |mean − truth| ≤ 1.5 % and seed sd ≤ 1.5 % of the truth (oracle, Stein; + denoising at t = 0.1)", () => {
     for (const t of [0, 0.1]) {

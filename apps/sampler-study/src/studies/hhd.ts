@@ -94,7 +94,7 @@ function samplesPlot(p0: GaussianMixture, sets: ReadonlyArray<{ model: string; p
   const scale = { domain: [lo, hi] };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: "Samples over the target density (reverse VP-SDE, stochastic Heun)", subtitle: "background: log p_0 of the reference mixture; the two models have equal score error at every x and t" },
+    title: { text: "Samples over the target density (reverse VP-SDE, stochastic Heun)", subtitle: ["background: log p_0 of the reference mixture, filled contours at 1-nat levels", "the two models have equal score error at every x and t"] },
     data: { values },
     facet: { column: { field: "panel", type: "nominal", title: null, sort: panels } },
     spec: {
@@ -109,7 +109,8 @@ function samplesPlot(p0: GaussianMixture, sets: ReadonlyArray<{ model: string; p
             x2: { field: "x2" },
             y: { field: "y", type: "quantitative", scale, title: "y" },
             y2: { field: "y2" },
-            color: { field: "logp", type: "quantitative", scale: { scheme: "greys", domain: [-9, 0] }, title: "log p_0" },
+            // quantized: filled contours of log p_0 at 1-nat levels
+            color: { field: "logp", type: "quantitative", scale: { type: "quantize", domain: [-9, 0], scheme: { name: "greys", count: 9 } }, title: "log p_0" },
           },
         },
         {
@@ -130,7 +131,7 @@ function quiverPlot(arrows: readonly Arrow[], rows: readonly string[]): TopLevel
   const scale = { domain: [-4.5, 4.5] };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: "Score errors and their weighted Helmholtz–Hodge parts (grid HHD in L²(p_t))", subtitle: "arrows drawn where p_t > 1e-3·max p_t; one length scale per row" },
+    title: { text: "Score errors and their weighted Helmholtz–Hodge parts (grid HHD in L²(p_t))", subtitle: ["red dot = arrow head (a lone dot is a zero vector)", "arrows drawn where p_t > 1e-3·max p_t; one length scale per row"] },
     data: { values: arrows },
     facet: { row: { field: "row", type: "nominal", title: null, sort: [...rows] }, column: { field: "component", type: "nominal", title: null, sort: components } },
     spec: {
@@ -138,7 +139,7 @@ function quiverPlot(arrows: readonly Arrow[], rows: readonly string[]): TopLevel
       height: 190,
       layer: [
         { mark: { type: "rule", strokeWidth: 1, color: "#333" }, encoding: { x: { field: "x", type: "quantitative", scale, title: "x" }, y: { field: "y", type: "quantitative", scale, title: "y" }, x2: { field: "x2" }, y2: { field: "y2" } } },
-        { mark: { type: "circle", size: 5, color: "#e45756" }, encoding: { x: { field: "x2", type: "quantitative", scale }, y: { field: "y2", type: "quantitative", scale } } },
+        { mark: { type: "circle", size: 9, color: "#e45756" }, encoding: { x: { field: "x2", type: "quantitative", scale }, y: { field: "y2", type: "quantitative", scale } } },
       ],
     },
   };
@@ -153,7 +154,7 @@ function normsPlot(rows: readonly NormRow[]): TopLevelSpec {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: {
       text: "Error norms in L²(p_t) vs diffusion time (grid HHD)",
-      subtitle: ["same ‖e_t‖² for both models; the vanishing part is at the grid's discretisation level (floored at 1e-8)"],
+      subtitle: ["same ‖e_t‖² for both models (wide pale line; the non-vanishing part lies on it)", "the vanishing part is at the grid's discretisation level (floored at 1e-8)"],
     },
     data: { values },
     facet: { column: { field: "model", type: "nominal", title: null, sort: [MODELS[1], MODELS[2]] } },
@@ -163,9 +164,10 @@ function normsPlot(rows: readonly NormRow[]): TopLevelSpec {
       mark: { type: "line", point: { size: 14 } },
       encoding: {
         x: { field: "t", type: "quantitative", title: "t" },
-        y: { field: "value", type: "quantitative", scale: { type: "log" }, title: "squared norm" },
+        y: { field: "value", type: "quantitative", scale: { type: "log" }, axis: { format: "~e" }, title: "squared norm" },
         color: { field: "part", type: "nominal", title: null, sort: parts, scale: { domain: parts, range: ["#333333", "#e45756", "#4c78a8"] }, legend: { orient: "bottom" } },
-        strokeDash: { field: "part", type: "nominal", sort: parts, legend: null },
+        strokeWidth: { field: "part", type: "nominal", title: null, sort: parts, scale: { domain: parts, range: [6, 2, 2] }, legend: { orient: "bottom" } },
+        opacity: { field: "part", type: "nominal", title: null, sort: parts, scale: { domain: parts, range: [0.3, 1, 1] }, legend: { orient: "bottom" } },
       },
     },
   };
