@@ -22,6 +22,16 @@ describe("A1: closed-form Gaussian flow (spec §9 O1), v₀ = 10 → N(0, 1)", (
     expect(flow.fisher(1)).toBeCloseTo(0.668871, 6);
   });
 
+  it("equals the closed forms v = 1 + 9e^{−2t}, KL = ½(v − 1 − ln v), I = (v − 1)²/v to 1e-12 relative", () => {
+    for (const [t] of table) {
+      const v = 1 + 9 * Math.exp(-2 * t);
+      expect(Math.abs(flow.variance(t) / v - 1)).toBeLessThan(1e-12);
+      expect(Math.abs(flow.kl(t) / (0.5 * (v - 1 - Math.log(v))) - 1)).toBeLessThan(1e-9); // cancellation in v − 1 − ln v at t = 5
+      expect(Math.abs(flow.fisher(t) / ((v - 1) ** 2 / v) - 1)).toBeLessThan(1e-12);
+      expect(flow.mean(t)).toBe(0);
+    }
+  });
+
   it("satisfies v′ = 2 − 2v and dKL/dt = −I to 1e-9 relative (4th-order differences)", () => {
     const d = (f: (t: number) => number, t: number, e = 1e-3): number =>
       (-f(t + 2 * e) + 8 * f(t + e) - 8 * f(t - e) + f(t - 2 * e)) / (12 * e);
