@@ -39,6 +39,7 @@ export { throwIfAborted, throttleProgress, type ProgressEvent, type ProgressCall
 export { logSumExp, logMeanExp, softmaxWeights, effectiveSampleSize } from "./numerics/log-sum-exp.js";
 export { runningMoments, mean, variance, pearsonCorrelation, type RunningMoments } from "./numerics/moments.js";
 export { logGamma } from "./numerics/log-gamma.js";
+export { median, medianInPlace, kthSmallest } from "./numerics/order-statistics.js";
 export {
   regularizedGammaP,
   regularizedGammaQ,

@@ -1,5 +1,4 @@
-import { assertPositiveNumber, invalidArgument, type Key } from "@parabolic/core";
-import { median } from "./internal/select.js";
+import { assertPositiveNumber, invalidArgument, median, type Key } from "@parabolic/core";
 import { checkPoints, maybeSubsample, squaredDistance } from "./internal/points.js";
 
 /**

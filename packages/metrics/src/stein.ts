@@ -1,6 +1,5 @@
-import { ParabolicError, assertAllFinite, assertPositiveNumber, invalidArgument, type Key } from "@parabolic/core";
+import { ParabolicError, assertAllFinite, assertPositiveNumber, invalidArgument, median, type Key } from "@parabolic/core";
 import { resolveScore, type ScoreValues } from "./fisher.js";
-import { median } from "./internal/select.js";
 import { checkPoints, maybeSubsample, squaredDistance, subsampleRows } from "./internal/points.js";
 
 /**

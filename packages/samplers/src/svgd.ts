@@ -1,6 +1,5 @@
-import { assertPositiveInteger, assertPositiveNumber, invalidArgument } from "@parabolic/core";
+import { assertPositiveInteger, assertPositiveNumber, invalidArgument, medianInPlace } from "@parabolic/core";
 import { nextTime } from "./internal/clock.js";
-import { medianInPlace } from "./internal/median.js";
 import { hasNonFinite, type BaseInfo, type BaseState, type SamplingKernel } from "./kernel.js";
 import { checkStepSize, resolveStepSize, type StepSize } from "./schedules.js";
 import { checkPositions, checkTarget, evaluateScore, initialScoredState, type ScoreFn } from "./target.js";
