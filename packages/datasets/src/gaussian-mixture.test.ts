@@ -157,6 +157,19 @@ describe("gaussianMixture", () => {
 });
 
 describe("forwardMarginal", () => {
+  it("a transition that underflows a full covariance is INVALID_ARGUMENT naming forwardMarginal, not gaussianMixture", () => {
+    const full = gaussianMixture({ weights: [1], means: [[0, 0]], covariances: [[[1, 0.5], [0.5, 1]]] });
+    // alpha² = 1e-340 underflows to 0, so α²Σ + 0·I is singular and its Cholesky factorisation fails
+    let caught: unknown;
+    try {
+      forwardMarginal(full, { alpha: 1e-170, variance: 0 });
+    } catch (e) {
+      caught = e;
+    }
+    expect(ParabolicError.is(caught, "INVALID_ARGUMENT")).toBe(true);
+    expect((caught as ParabolicError).details["function"]).toBe("forwardMarginal");
+    expect((caught as ParabolicError).message).toMatch(/^forwardMarginal: /);
+  });
   it("has means αμ_k and covariances α²Σ_k + vI", () => {
     const p = anisotropicMixture();
     const q = forwardMarginal(p, { alpha: 0.5, variance: 0.3 });

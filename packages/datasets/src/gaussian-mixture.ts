@@ -125,8 +125,8 @@ function buildMixture(
   covariances: Float64Array,
   isotropicVariances: Float64Array,
   dim: number,
+  fn = "gaussianMixture",
 ): GaussianMixture {
-  const fn = "gaussianMixture";
   const K = weights.length;
   const d = dim;
   const dd = d * d;
@@ -438,5 +438,5 @@ export function forwardMarginal(mixture: GaussianMixture, transition: AffineGaus
       throw invalidArgument(fn, "transition", "give a non-degenerate covariance (alpha = 0 needs variance > 0)", transition);
     }
   }
-  return buildMixture(`${mixture.name}@forward`, mixture.weights, means, covariances, iso, d);
+  return buildMixture(`${mixture.name}@forward`, mixture.weights, means, covariances, iso, d, fn);
 }
