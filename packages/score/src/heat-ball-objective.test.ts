@@ -107,6 +107,14 @@ describe("heat-ball objective", () => {
     const centers = gaussianCenters({ data: new Float64Array(4), dim: 2 });
     expect(() => heatBallObjective(net, { centers, batchSize: 4, time: { min: 0.1, max: 10 }, consistency: { weight: 1 } })).toThrow(/'consistency'/);
     expect(() => heatBallObjective(net, { centers, batchSize: 4, time: { min: 0.1, max: 10 }, boundary: { weight: 1 } })).toThrow(/'boundary'/);
+    // non-positive sizes are rejected up front with the offending value (not a NaN loss or an empty anchor later)
+    const base = { centers, batchSize: 4, time: { min: 0.1, max: 10 } };
+    expect(() => heatBallObjective(net, { ...base, heatBall: { weight: 1, samples: 0 } })).toThrow(/'heatBall.samples' must .*got 0/);
+    expect(() => heatBallObjective(net, { ...base, heatBall: { weight: 1, batchSize: -2 } })).toThrow(/'heatBall.batchSize'.*got -2/);
+    expect(() => heatBallObjective(net, { ...base, anchor: { weight: 1, levels: 0 } })).toThrow(/'anchor.levels'/);
+    expect(() => heatBallObjective(net, { ...base, anchor: { weight: 1, perLevel: 0 } })).toThrow(/'anchor.perLevel'/);
+    expect(() => heatBallObjective(net, { ...base, anchor: { weight: 1, proposals: 1.5 } })).toThrow(/'anchor.proposals'/);
+    expect(() => heatBallObjective(net, { ...base, dsm: { weight: 1, weightCap: Number.NaN } })).toThrow(/'dsm.weightCap'/);
     net.dispose();
   });
 });

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import {
   ParabolicError,
   assertPositiveInteger,
+  assertPositiveNumber,
   fillNormals,
   foldIn,
   invalidArgument,
@@ -278,6 +279,8 @@ export function heatBallObjective(net: PotentialNetwork, options: HeatBallObject
   const hbMin = hb?.minTime ?? 0.1;
   const hbBatch = hb?.batchSize ?? options.batchSize;
   const hbSamples = hb?.samples ?? 64;
+  assertPositiveInteger(fn, "heatBall.batchSize", hbBatch);
+  assertPositiveInteger(fn, "heatBall.samples", hbSamples);
   const controlVariate = hb?.controlVariate ?? net.hasGaussianBase;
   if (controlVariate && net.dataVariance === undefined) throw invalidArgument(fn, "heatBall.controlVariate", "need a network with dataVariance", controlVariate);
   if (options.consistency !== undefined && hb === undefined) throw invalidArgument(fn, "consistency", "need the heatBall term (it shares its points)", options.consistency);
@@ -287,9 +290,11 @@ export function heatBallObjective(net: PotentialNetwork, options: HeatBallObject
   if (options.boundary !== undefined && !net.hasGaussianBase) throw invalidArgument(fn, "boundary", "need a network with a Gaussian base", options.boundary);
   const variance = net.dataVariance ?? 1;
   const dsmCap = options.dsm?.weightCap ?? 50;
+  assertPositiveNumber(fn, "dsm.weightCap", dsmCap);
   const exact = options.dsm?.exactTarget;
   const referenceCount = exact === undefined ? 0 : checkData(fn, exact.references, dim);
   const anchorLevelsCount = options.anchor?.levels ?? 8;
+  assertPositiveInteger(fn, "anchor.levels", anchorLevelsCount);
   const anchorMin = Math.max(options.anchor?.minTime ?? 0.05, sMin);
   if (!(anchorMin < sMax)) throw invalidArgument(fn, "anchor.minTime", `be < time.max (${sMax})`, anchorMin);
   const anchorLevels: number[] =
@@ -300,6 +305,9 @@ export function heatBallObjective(net: PotentialNetwork, options: HeatBallObject
   const perLevel = options.anchor?.perLevel ?? 64;
   const proposals = options.anchor?.proposals ?? 256;
   const boundarySamples = options.boundary?.samples ?? 64;
+  assertPositiveInteger(fn, "anchor.perLevel", perLevel);
+  assertPositiveInteger(fn, "anchor.proposals", proposals);
+  assertPositiveInteger(fn, "boundary.samples", boundarySamples);
   const base = (y: tf.Tensor2D, s: tf.Tensor1D): tf.Tensor1D => gaussianBasePotential(y, s, variance);
 
   let last: Partial<Record<keyof HeatBallTerms, tf.Scalar>> = {};
