@@ -38,6 +38,7 @@ export {
 export { throwIfAborted, throttleProgress, type ProgressEvent, type ProgressCallback } from "./progress.js";
 export { logSumExp, logMeanExp, softmaxWeights, effectiveSampleSize } from "./numerics/log-sum-exp.js";
 export { runningMoments, mean, variance, pearsonCorrelation, type RunningMoments } from "./numerics/moments.js";
+export { spearmanCorrelation } from "./numerics/spearman.js";
 export { logGamma } from "./numerics/log-gamma.js";
 export { median, medianInPlace, kthSmallest } from "./numerics/order-statistics.js";
 export {
