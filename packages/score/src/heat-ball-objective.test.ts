@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { key } from "@parabolic/core";
+import { ParabolicError, key } from "@parabolic/core";
 import { forwardMarginal, gaussianMixture, heatTransition, sparseDenseMixture } from "@parabolic/datasets";
 import { ouProcess } from "@parabolic/heat";
 import { setupBackend, tf } from "../test/backend.js";
@@ -115,6 +115,20 @@ describe("heat-ball objective", () => {
     expect(() => heatBallObjective(net, { ...base, anchor: { weight: 1, perLevel: 0 } })).toThrow(/'anchor.perLevel'/);
     expect(() => heatBallObjective(net, { ...base, anchor: { weight: 1, proposals: 1.5 } })).toThrow(/'anchor.proposals'/);
     expect(() => heatBallObjective(net, { ...base, dsm: { weight: 1, weightCap: Number.NaN } })).toThrow(/'dsm.weightCap'/);
+    expect(() => heatBallObjective(net, { ...base, heatBall: { weight: 1, minTime: Number.NaN } })).toThrow(/'heatBall.minTime' must .*got NaN/);
+    expect(() => heatBallObjective(net, { ...base, heatBall: { weight: 1, minTime: -0.1 } })).toThrow(/'heatBall.minTime'.*got -0.1/);
+    expect(() => heatBallObjective(net, { ...base, heatBall: { weight: 1, minTime: 10 } })).toThrow(/'heatBall.minTime' must be < time.max/);
+    expect(() => heatBallObjective(net, { ...base, anchor: { weight: 1, minTime: Number.NaN } })).toThrow(/'anchor.minTime' must .*got NaN/);
+    expect(() => heatBallObjective(net, { ...base, anchor: { weight: 1, minTime: -1 } })).toThrow(/'anchor.minTime'.*got -1/);
+    expect(() => heatBallObjective(net, { ...base, anchor: { weight: 1, minTime: 20 } })).toThrow(/'anchor.minTime' must be < time.max/);
+    // a coded INVALID_ARGUMENT, not a NaN loss later
+    let error: unknown;
+    try {
+      heatBallObjective(net, { ...base, heatBall: { weight: 1, minTime: Number.NaN } });
+    } catch (e) {
+      error = e;
+    }
+    expect(ParabolicError.is(error, "INVALID_ARGUMENT")).toBe(true);
     net.dispose();
   });
 });

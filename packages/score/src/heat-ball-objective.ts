@@ -277,6 +277,8 @@ export function heatBallObjective(net: PotentialNetwork, options: HeatBallObject
   if (!(sMin > 0 && sMax > sMin && Number.isFinite(sMax))) throw invalidArgument(fn, "time", "satisfy 0 < min < max < ∞", options.time);
   const hb = options.heatBall;
   const hbMin = hb?.minTime ?? 0.1;
+  assertPositiveNumber(fn, "heatBall.minTime", hbMin);
+  if (!(hbMin < sMax)) throw invalidArgument(fn, "heatBall.minTime", `be < time.max (${sMax})`, hbMin);
   const hbBatch = hb?.batchSize ?? options.batchSize;
   const hbSamples = hb?.samples ?? 64;
   assertPositiveInteger(fn, "heatBall.batchSize", hbBatch);
@@ -295,6 +297,7 @@ export function heatBallObjective(net: PotentialNetwork, options: HeatBallObject
   const referenceCount = exact === undefined ? 0 : checkData(fn, exact.references, dim);
   const anchorLevelsCount = options.anchor?.levels ?? 8;
   assertPositiveInteger(fn, "anchor.levels", anchorLevelsCount);
+  if (options.anchor?.minTime !== undefined) assertPositiveNumber(fn, "anchor.minTime", options.anchor.minTime);
   const anchorMin = Math.max(options.anchor?.minTime ?? 0.05, sMin);
   if (!(anchorMin < sMax)) throw invalidArgument(fn, "anchor.minTime", `be < time.max (${sMax})`, anchorMin);
   const anchorLevels: number[] =

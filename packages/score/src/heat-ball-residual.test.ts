@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { key, normals, split } from "@parabolic/core";
-import { kappaConstants } from "@parabolic/kappa";
 import { setupBackend, tf } from "../test/backend.js";
 import { createPotentialNetwork, gaussianBasePotential } from "./potential-network.js";
 import { fokkerPlanckResidual } from "./fokker-planck-residual.js";
@@ -49,7 +48,6 @@ async function fpResidual(psi: TensorPotentialFn, drift?: { values: number[][]; 
 
 describe("heat-ball log residual", () => {
   it("vanishes on the exact heat-flow log-density at every radius, and sees a mis-normalised ψ + c(s)", async () => {
-    const { meanSigma } = kappaConstants(2);
     for (const radiusFraction of [0.125, 2]) {
       const r = await residuals(exactPsi, { dim: 2, centers, centerTimes, radiusFraction, samples: 4096, normalise: true });
       // normalised residual ≈ 0; Monte Carlo noise with antithetic pairs is O(1/√N)·O(1)
@@ -59,7 +57,6 @@ describe("heat-ball log residual", () => {
     const shifted: TensorPotentialFn = (y, s) => tf.tidy(() => tf.add(exactPsi(y, s), tf.mul(tf.log1p(s), 0.3)) as tf.Tensor1D);
     const r = await residuals(shifted, { dim: 2, centers, centerTimes, radiusFraction: 0.5, samples: 4096, normalise: true });
     centerTimes.forEach((s0, i) => expect(r[i]!).toBeCloseTo(0.3 / (1 + s0), 1));
-    void meanSigma;
   });
 
   it("r → 0 recovers the pointwise Fokker–Planck residual of a potential network (O(r²) bias)", async () => {

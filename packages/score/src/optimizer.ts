@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { ParabolicError, assertFiniteNumber, assertInRange, assertNonNegativeNumber, assertPositiveNumber, invalidArgument } from "@parabolic/core";
+import { ParabolicError, assertInRange, assertNonNegativeNumber, assertPositiveNumber, invalidArgument } from "@parabolic/core";
 import { readParameters, writeParameters, type NamedVariable, type ParameterValues, type Trainable } from "./parameters.js";
 import { learningRateAt, type LearningRate } from "./schedules.js";
 
@@ -11,6 +11,7 @@ import { learningRateAt, type LearningRate } from "./schedules.js";
  * ```
  */
 export type AdamOptions = Readonly<{
+  /** A constant rate > 0, or a schedule whose value is finite and ≥ 0 at every step (checked when applied). */
   learningRate: LearningRate;
   /** @defaultValue 0.9 */
   beta1?: number;
@@ -102,7 +103,7 @@ export function createAdam(model: Trainable, options: AdamOptions): Adam {
   assertPositiveNumber(fn, "epsilon", epsilon);
   assertNonNegativeNumber(fn, "weightDecay", weightDecay);
   const rate = options.learningRate;
-  if (typeof rate === "number") assertFiniteNumber(fn, "learningRate", rate);
+  if (typeof rate === "number") assertPositiveNumber(fn, "learningRate", rate);
   else if (typeof rate !== "function") throw invalidArgument(fn, "learningRate", "be a number or a function of the step", rate);
   const params: readonly NamedVariable[] = model.parameters;
   const m = params.map((p) => ({ name: p.name, variable: zeroStateVariable(p.variable) }));
@@ -126,7 +127,8 @@ export function createAdam(model: Trainable, options: AdamOptions): Adam {
         throw new ParabolicError("SHAPE_MISMATCH", `Adam.apply: expected ${params.length} gradients; got ${gradients.length}.`);
       }
       const lr = learningRateAt(rate, updates);
-      if (!Number.isFinite(lr)) throw invalidArgument("Adam.apply", "learningRate", "be finite at every step", lr);
+      // a schedule may reach 0 (e.g. a cosine decay to 0), but never a negative or non-finite rate
+      if (!(Number.isFinite(lr) && lr >= 0)) throw invalidArgument("Adam.apply", `learningRate(${updates})`, "be a finite number >= 0 at every step", lr);
       const t = updates + 1;
       const c1 = 1 / (1 - Math.pow(beta1, t));
       const c2 = 1 / (1 - Math.pow(beta2, t));

@@ -1,4 +1,4 @@
-import { assertFiniteNumber, assertNonNegativeInteger, assertPositiveInteger, invalidArgument } from "@parabolic/core";
+import { assertFiniteNumber, assertNonNegativeInteger, assertNonNegativeNumber, assertPositiveInteger, assertPositiveNumber, invalidArgument } from "@parabolic/core";
 
 /**
  * A learning rate: a constant, or a pure function of the (0-based) step.
@@ -40,9 +40,9 @@ export type CosineScheduleOptions = Readonly<{
  */
 export function cosineSchedule(options: CosineScheduleOptions): (step: number) => number {
   const fn = "cosineSchedule";
-  assertFiniteNumber(fn, "initial", options.initial);
+  assertPositiveNumber(fn, "initial", options.initial);
   const final = options.final ?? 0;
-  assertFiniteNumber(fn, "final", final);
+  assertNonNegativeNumber(fn, "final", final);
   assertPositiveInteger(fn, "steps", options.steps);
   const warmup = options.warmup ?? 0;
   assertNonNegativeInteger(fn, "warmup", warmup);
@@ -65,7 +65,7 @@ export function cosineSchedule(options: CosineScheduleOptions): (step: number) =
  * ```
  */
 export function warmupSchedule(options: Readonly<{ initial: number; warmup: number }>): (step: number) => number {
-  assertFiniteNumber("warmupSchedule", "initial", options.initial);
+  assertPositiveNumber("warmupSchedule", "initial", options.initial);
   assertNonNegativeInteger("warmupSchedule", "warmup", options.warmup);
   const { initial, warmup } = options;
   return (step) => (step < warmup ? (initial * (step + 1)) / warmup : initial);

@@ -60,6 +60,15 @@ describe("schedules", () => {
     expect(rampWeight({ weight: 2, delay: 10, ramp: 4 })(11)).toBe(1);
     expect(() => cosineSchedule({ initial: 1, steps: 10, warmup: 10 })).toThrow(/'warmup'/);
   });
+
+  it("reject non-positive or non-finite rates up front, naming the value", () => {
+    expect(() => cosineSchedule({ initial: -1e-3, steps: 10 })).toThrow(/'initial' must be a finite number > 0; got -0.001/);
+    expect(() => cosineSchedule({ initial: 0, steps: 10 })).toThrow(/'initial'.*got 0/);
+    expect(() => cosineSchedule({ initial: 1e-3, final: -1e-4, steps: 10 })).toThrow(/'final'.*got -0.0001/);
+    expect(() => cosineSchedule({ initial: Number.NaN, steps: 10 })).toThrow(/'initial'.*got NaN/);
+    expect(cosineSchedule({ initial: 1e-3, steps: 10 })(10)).toBe(0); // decay to 0 stays allowed
+    expect(() => warmupSchedule({ initial: -2, warmup: 4 })).toThrow(/'initial'.*got -2/);
+  });
 });
 
 describe("Adam", () => {
@@ -85,6 +94,29 @@ describe("Adam", () => {
     const got = await model.parameters[0]!.variable.data();
     for (let i = 0; i < 2; i++) expect(Math.abs(got[i]! - ref[i]!)).toBeLessThan(1e-5);
     expect(adam.updates).toBe(5);
+    adam.dispose();
+    model.parameters[0]!.variable.dispose();
+  });
+
+  it("rejects a constant rate <= 0 or non-finite (createAdam and train), and a negative scheduled rate when applied", async () => {
+    const model = { parameters: [{ name: "w", variable: tf.variable(tf.tensor1d([1.5, -0.7]), true) }] };
+    expect(() => createAdam(model, { learningRate: -1e-3 })).toThrow(/createAdam: 'learningRate' must be a finite number > 0; got -0.001/);
+    expect(() => createAdam(model, { learningRate: 0 })).toThrow(/'learningRate'.*got 0/);
+    expect(() => createAdam(model, { learningRate: Number.POSITIVE_INFINITY })).toThrow(/'learningRate'.*got Infinity/);
+    const net = tinyNet(1);
+    const before = await flat(net);
+    const run = train(net, tinyObjective(net), { key: key(1), steps: 2, optimizer: { learningRate: -0.01 } });
+    await expect(run).rejects.toThrow(/'learningRate'.*got -0.01/);
+    await run.catch((e: unknown) => expect(ParabolicError.is(e, "INVALID_ARGUMENT")).toBe(true));
+    expect(await flat(net)).toEqual(before); // nothing was applied
+    net.dispose();
+    const adam = createAdam(model, { learningRate: (step) => 0.1 - 0.1 * step }); // 0.1, 0, −0.1
+    const g = tf.tensor1d([1, 1]);
+    adam.apply([g]);
+    adam.apply([g]); // a rate of exactly 0 is allowed (schedules that decay to 0)
+    expect(() => adam.apply([g])).toThrow(/Adam.apply: 'learningRate\(2\)' must be a finite number >= 0 at every step; got -0.1/);
+    expect(adam.updates).toBe(2);
+    g.dispose();
     adam.dispose();
     model.parameters[0]!.variable.dispose();
   });
