@@ -1,7 +1,8 @@
 /**
  * Full-size D1–D3 (hhd.md §10.5 / §11): RFF dual-Sobolev estimator vs grid truth, N = 60 000, K = 169, 5 seeds.
  * Run: node --conditions=@parabolic/source --import tsx packages/hhd/scripts/dual-sobolev-full.ts
- * Env: SEEDS (5), N (60000), TIMES ("0,0.1"), GRID (512), SEED0 (9000).
+ * Env: SEEDS (5), N (60000), TIMES ("0,0.1"), GRID (512), SEED0 (9000), FEATURES (160 random Fourier features; the
+ * basis adds 9 monomials).
  */
 import { key, mean, split, variance } from "@parabolic/core";
 import {
@@ -25,6 +26,7 @@ const N = Number(process.env.N ?? 60_000);
 const TIMES = (process.env.TIMES ?? "0,0.1").split(",").map(Number);
 const GRID = Number(process.env.GRID ?? 512);
 const SEED0 = Number(process.env.SEED0 ?? 9000);
+const FEATURES = Number(process.env.FEATURES ?? 160);
 const vp = vpSchedule();
 const sd = (a: number[]): number => (a.length < 2 ? 0 : Math.sqrt(variance(a)));
 const fmt = (a: number[]): string => `${mean(a).toFixed(3)} ± ${sd(a).toFixed(3)}`;
@@ -59,7 +61,7 @@ for (const t of TIMES) {
       }
     }
     const t0 = performance.now();
-    const res = estimateGradientNorms({ basis: rffPotentialBasis(kBasis!, { dim: 2 }), points, targets, time: t });
+    const res = estimateGradientNorms({ basis: rffPotentialBasis(kBasis!, { dim: 2, features: FEATURES }), points, targets, time: t });
     console.error(`t=${t} seed ${s}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     res.forEach((r, i) => {
       (values[labels[i]!] ??= []).push(r.crossFit);
