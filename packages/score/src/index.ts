@@ -12,6 +12,13 @@ export { type TimeFeatureOptions, type ResolvedTimeFeatures, resolveTimeFeatures
 export { type ActivationName } from "./internal/mlp.js";
 export { type ScoreNetworkOptions, type ScoreNetwork, type NetworkConfig, createScoreNetwork } from "./score-network.js";
 export { type PotentialNetworkOptions, type PotentialNetwork, createPotentialNetwork, gaussianBasePotential } from "./potential-network.js";
+export {
+  type ImageArchitecture,
+  type ImageScoreNetworkOptions,
+  type ImagePotentialNetworkOptions,
+  createImageScoreNetwork,
+  createImagePotentialNetwork,
+} from "./image-network.js";
 export { type VectorField, type ScalarField, type ValueAndDivergence, exactDivergence, hutchinsonDivergence, gradient } from "./differential-operators.js";
 export { type TensorScoreFn, type TensorPotentialFn, type TransitionFn, type TimeSampling, type Objective } from "./types.js";
 export {
