@@ -40,7 +40,7 @@ export type ImageScoreNetworkOptions = Readonly<{
   channels?: number;
   /** Backbone. @defaultValue "conv" (see the package README for the measurements behind the choice) */
   architecture?: ImageArchitecture;
-  /** Hidden channels (conv) or token embedding width (mixer). @defaultValue 32 (conv), 64 (mixer) */
+  /** Hidden channels (conv) or token embedding width (mixer). @defaultValue 32 (conv), 48 (mixer) */
   features?: number;
   /** Residual blocks (conv: two 3×3 convolutions each; mixer: token + channel mixing). @defaultValue 3 (conv), 4 (mixer) */
   depth?: number;
@@ -106,7 +106,7 @@ function resolveImageOptions(fn: string, options: ImageScoreNetworkOptions): Res
   assertPositiveInteger(fn, "channels", channels, 4096);
   const architecture = options.architecture ?? "conv";
   if (architecture !== "conv" && architecture !== "mixer") throw invalidArgument(fn, "architecture", 'be "conv" or "mixer"', architecture);
-  const features = options.features ?? (architecture === "conv" ? 32 : 64);
+  const features = options.features ?? (architecture === "conv" ? 32 : 48);
   assertPositiveInteger(fn, "features", features, 1 << 14);
   const depth = options.depth ?? (architecture === "conv" ? 3 : 4);
   assertPositiveInteger(fn, "depth", depth, 64);
