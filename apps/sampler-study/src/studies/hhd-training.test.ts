@@ -1,0 +1,80 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { main, type CliIo } from "../main.js";
+
+const tmp = mkdtempSync(join(tmpdir(), "parabolic-study-hhd-training-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function capture(): CliIo & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), cwd: tmp, progress: false };
+}
+
+type TimeRow = {
+  t: number;
+  l2: number;
+  gridTotal: number;
+  gridGradient: number;
+  gridSolenoidal: number;
+  estGradStein: number;
+  estGradSteinSe: number;
+  estGradDenoising: number;
+  estGradDenoisingSe: number;
+};
+type Checkpoint = {
+  seed: number;
+  width: number;
+  step: number;
+  times: TimeRow[];
+  integrals: { l2: number; gridTotal: number; dsmMinusC: number; bGir: number; bGrad: number; gridGradient: number };
+  quality: { klSmoothed: number; sw2: number; mmd2: number };
+  gridSolves: boolean;
+};
+
+describe("parabolic-study hhd-training --size tiny", () => {
+  it("writes JSON, markdown and plots; exact oracles agree with each other and bound the estimates; training lowers the error", { timeout: 120_000 }, async () => {
+    const io = capture();
+    const code = await main(["hhd-training", "--size", "tiny", "--out", "t", "--json"], io);
+    expect(io.err.join("")).not.toMatch(/Error/);
+    expect(code).toBe(0);
+    const doc = JSON.parse(io.out[0]!);
+    expect(doc.study).toBe("hhd-training");
+    for (const f of ["hhd-training.json", "hhd-training.md", "hhd-training-curves.png", "hhd-training-scatter.png", "hhd-training-curves.svg"]) expect(existsSync(join(tmp, "t", f)), f).toBe(true);
+
+    // structure: 3 widths × steps/every checkpoints, one row per time
+    const cps = doc.checkpoints as Checkpoint[];
+    const { widths, steps, every, times } = doc.config as { widths: number[]; steps: number; every: number; times: number[] };
+    expect(cps).toHaveLength(widths.length * (steps / every));
+    for (const c of cps) {
+      expect(c.gridSolves).toBe(true);
+      expect(c.times.map((r) => r.t)).toEqual(times);
+      for (const r of c.times) {
+        // two independent exact computations of ‖e_t‖²: grid face quadrature vs Monte Carlo on draws of p_t
+        expect(Math.abs(r.gridTotal / r.l2 - 1), `grid vs MC, width ${c.width} step ${c.step} t ${r.t}`).toBeLessThan(0.15);
+        // Pythagoras of the exact grid parts
+        expect(Math.abs(r.gridGradient + r.gridSolenoidal - r.gridTotal)).toBeLessThan(1e-8 * r.gridTotal);
+        // the dual-Sobolev estimates are lower bounds of the exact gradient part (up to MC error at 4 SE and 5 % grid error)
+        expect(r.estGradDenoising).toBeLessThan(1.05 * r.gridGradient + 4 * r.estGradDenoisingSe);
+        expect(r.estGradStein).toBeLessThan(1.05 * r.gridGradient + 4 * r.estGradSteinSe);
+      }
+      // DSM − C is the L² error on the same draws (the cross term has mean zero): the L² proxy is exact here up to MC error
+      expect(Math.abs(c.integrals.dsmMinusC / c.integrals.l2 - 1)).toBeLessThan(0.2);
+      expect(c.integrals.bGrad).toBeLessThanOrEqual(c.integrals.bGir);
+      expect(Math.abs(c.integrals.gridTotal / c.integrals.l2 - 1)).toBeLessThan(0.15);
+    }
+    // training lowers the exact error of every width
+    for (const w of widths) {
+      const run = cps.filter((c) => c.width === w).sort((a, b) => a.step - b.step);
+      expect(run.at(-1)!.integrals.gridTotal).toBeLessThan(0.7 * run[0]!.integrals.gridTotal);
+      expect(run.at(-1)!.integrals.l2).toBeLessThan(0.7 * run[0]!.integrals.l2);
+    }
+    // the correlation table is filled in and the exact L² error ranks the checkpoints like the sample quality
+    const rho = (doc.spearman as Array<{ quality: string; metric: string; mean: number }>).find((r) => r.quality.startsWith("KL_s") && r.metric.startsWith("exact L²"))!;
+    expect(rho.mean).toBeGreaterThan(0.5);
+    expect(doc.spearman).toHaveLength(3 * 8);
+    for (const r of doc.spearman) expect(Math.abs(r.mean)).toBeLessThanOrEqual(1);
+  });
+});
