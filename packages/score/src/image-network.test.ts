@@ -224,7 +224,13 @@ describe("image networks on the test backend (wasm)", () => {
     const mixer = createImageScoreNetwork(key(0), { height: 16, width: 16, architecture: "mixer", time });
     // conv: time 5·32+32; stem 9·32+32; 3 blocks × (2·(9·32·32+32) + 32·64+64); head 9·32+1
     expect(parameterCount(conv)).toBe(5 * 32 + 32 + 9 * 32 + 32 + 3 * (2 * (9 * 32 * 32 + 32) + 32 * 64 + 64) + 9 * 32 + 1);
-    expect(parameterCount(mixer)).toBeGreaterThan(0);
+    // mixer (patch 4 → 16 tokens, features 48, depth 4): time 5·48+48 (2 frequencies here; 8 in the bench); embed 16·48+48; 4 blocks × (token 16→32→16,
+    // FiLM 48→96, channel 48→96→48); head 48·16+16 — 63 008, matched to conv's 63 009 for the benchmark
+    expect(parameterCount(mixer)).toBe(5 * 48 + 48 + 16 * 48 + 48 + 4 * (16 * 32 + 32 + 32 * 16 + 16 + 48 * 96 + 96 + 48 * 96 + 96 + 96 * 48 + 48) + 48 * 16 + 16);
+    expect(parameterCount(mixer) - parameterCount(conv)).toBe(-1 - 12 * (48 - 32));
+    const byDefault = createImageScoreNetwork(key(0), { height: 16, width: 16, time });
+    expect(byDefault.config["architecture"]).toBe("mixer");
+    byDefault.dispose();
     conv.dispose();
     mixer.dispose();
   });
