@@ -153,7 +153,7 @@ describe("neural dual-Sobolev estimators vs the exact d = 10 oracle", () => {
   it("pure solenoidal error λA∇log p_t (Π_G e = 0, ‖e‖² integral ≈ 126): Est_grad ≈ 0 with the mixed form", () => {
     const psi = createMlpPotential(key(30), { dim, width: 64, schedule, dataVariance: v });
     const score = perturbedScoreFunction(p0, 0, lambda);
-    const run = trainGradientPotential(key(31), { potential: psi, score, data, dim, form: "mixed", ...train });
+    const run = trainGradientPotential(key(31), { potential: psi, score, data, dim, form: "mixed", ...train, maxSteps: 300 });
     expect(["converged", "max-steps"]).toContain(run.status);
     const est = estimateGradientComponent(key(32), { potential: psi, score, data, dim, form: "mixed", ...evaluate });
     const norm = lambda ** 2 * fisher.value;
@@ -247,6 +247,20 @@ describe("neural estimator API", () => {
     expect(run.steps).toBe(4);
     expect(Array.from(psi.variables[0]!.dataSync())).not.toEqual(Array.from(before));
     psi.dispose();
+  });
+
+  it("createMlpPotential frees everything on dispose (idempotent)", () => {
+    expectNoLeaks(() => {
+      const psi = createMlpPotential(key(54), { dim, width: 8, schedule: vpSchedule() });
+      const x = tf.zeros([3, dim]) as tf.Tensor2D;
+      const t = tf.fill([3], 0.5) as tf.Tensor1D;
+      const value = psi.potential(x, t);
+      expect(value.shape).toEqual([3]);
+      expect(Array.from(value.dataSync())).toEqual([0, 0, 0]); // zero-initialised output layer and quadratic
+      tf.dispose([x, t, value]);
+      psi.dispose();
+      psi.dispose();
+    }, "createMlpPotential");
   });
 
   it("leaks no tensors: training (all forms, both objectives) and estimation free everything they create", async () => {

@@ -332,7 +332,8 @@ export type TrainPotentialOptions = NeuralEstimatorCommonOptions &
 
 /**
  * How a training run ended: `"converged"` (stopping rule met), `"max-steps"`, `"aborted"` (signal), `"non-finite"`
- * (a NaN/∞ loss; the variables hold the last finite step) or `"failed"` (a callback threw mid-loop; see `error`).
+ * (a NaN/∞ training loss — the step is not applied — or held-out objective) or `"failed"` (a callback threw
+ * mid-loop; see `error`).
  *
  * @example
  * ```ts

@@ -68,7 +68,7 @@ export function resolvePotential(fn: string, argument: string, model: unknown): 
     m.variables.forEach((v, i) => {
       if (!(v instanceof tf.Variable)) throw invalidArgument(fn, `${argument}.variables[${i}]`, "be a tf.Variable", v);
     });
-    return Array.isArray(m.parameters) || model !== m ? { variables: m.variables, potential } : (model as TrainablePotential);
+    return model as TrainablePotential;
   }
   if (Array.isArray(m.parameters)) {
     const variables = m.parameters.map((p, i) => {
@@ -183,7 +183,10 @@ export function createMlpPotential(k: Key, options: MlpPotentialOptions): MlpPot
     if (gain !== 0) fillNormals(stream, w);
     const s = gain / Math.sqrt(fanIn);
     const w32 = Float32Array.from(w, (v) => v * s);
-    return [tf.variable(tf.tensor2d(w32, [fanIn, fanOut])), tf.variable(tf.zeros([fanOut]))];
+    const init = [tf.tensor2d(w32, [fanIn, fanOut]), tf.zeros([fanOut])] as const;
+    const vars: [tf.Variable, tf.Variable] = [tf.variable(init[0]), tf.variable(init[1])];
+    tf.dispose([...init]); // the variables keep their own reference to the data
+    return vars;
   };
   const layers: [tf.Variable, tf.Variable][] = [];
   let fanIn = dim + TIME_FEATURES;
