@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fillNormals, key, normals, randomStream, ParabolicError, type Key } from "@parabolic/core";
 import { centralDifference, expectNoLeaks } from "@parabolic/core/testing";
 import { setupBackend, tf } from "../test/backend.js";
-import { conv2dMatMul, conv2dShift, patchify, unpatchify } from "./internal/image-layers.js";
+import { conv2dFilterGrad, conv2dMatMul, conv2dSame, conv2dShift, patchify, unpatchify } from "./internal/image-layers.js";
+import { silu } from "@parabolic/core/activations";
 import { createImagePotentialNetwork, createImageScoreNetwork, type ImageArchitecture } from "./image-network.js";
 import { parameterCount, type Trainable } from "./parameters.js";
 import { dsmLoss } from "./denoising-score-matching.js";
@@ -76,7 +77,8 @@ describe("matmul convolution vs tf.conv2d on the cpu backend", () => {
     await tf.setBackend(previous);
   });
 
-  for (const [name, conv] of [["im2col", conv2dMatMul], ["shifted slices", conv2dShift]] as const) {
+  const xnnpack = (x: tf.Tensor4D, w: tf.Tensor, _size: number): tf.Tensor4D => conv2dSame(x, w as tf.Tensor4D);
+  for (const [name, conv] of [["im2col", conv2dMatMul], ["shifted slices", conv2dShift], ["conv2dSame (custom gradients)", xnnpack]] as const) {
     for (const size of [3, 5]) {
       it(`${name}, ${size}×${size}: forward ≤ 1e-5, input and filter gradients equal conv2d's`, async () => {
         const x = seeded(key(size), [2, 6, 5, 3]) as tf.Tensor4D;
@@ -98,6 +100,28 @@ describe("matmul convolution vs tf.conv2d on the cpu backend", () => {
         tf.dispose([x, filter, upstream, ours, ref, gx!, gw!, rx!, rw!]);
       });
     }
+  }
+
+  for (const size of [3, 5]) {
+    it(`conv2dSame, ${size}×${size}: conv2dFilterGrad equals conv2d's filter gradient; ∂/∂(x, w) of |∂L/∂x|² equals tf's`, async () => {
+      const x = seeded(key(30 + size), [2, 5, 6, 3]) as tf.Tensor4D;
+      const w = seeded(key(40 + size), [size, size, 3, 4], 0.3) as tf.Tensor4D;
+      const u = seeded(key(50 + size), [2, 5, 6, 4]);
+      const dy = seeded(key(60 + size), [2, 5, 6, 4]) as tf.Tensor4D;
+      const fg = conv2dFilterGrad(x, dy, size);
+      const ref = tf.grad((ww: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, ww as tf.Tensor4D, 1, "same"), dy)))(w);
+      // 2nd order through the input gradient (tf's Conv2DBackpropInput has a registered gradient on cpu)
+      const penalty = (op: (a: tf.Tensor4D, f: tf.Tensor4D) => tf.Tensor) => (a: tf.Tensor, f: tf.Tensor) =>
+        tf.sum(tf.square(tf.grad((aa: tf.Tensor) => tf.sum(tf.mul(silu(op(aa as tf.Tensor4D, f as tf.Tensor4D)), u)))(a)));
+      const ours = tf.grads(penalty((a, f) => conv2dSame(a, f)))([x, w]);
+      const theirs = tf.grads(penalty((a, f) => tf.conv2d(a, f, 1, "same")))([x, w]);
+      for (const [a, b] of [[fg, ref], [ours[0]!, theirs[0]!], [ours[1]!, theirs[1]!]] as const) {
+        const d = await maxAbsDiff(a, b);
+        expect(d.scale).toBeGreaterThan(0.5);
+        expect(d.diff).toBeLessThan(1e-5 * Math.max(1, d.scale));
+      }
+      tf.dispose([x, w, u, dy, fg, ref, ...ours, ...theirs]);
+    });
   }
 
   it("patchify/unpatchify: exact token layout and round trip", async () => {
@@ -183,6 +207,49 @@ describe("image networks on the test backend (wasm)", () => {
       net.dispose();
     });
   }
+
+  it("conv2dSame / conv2dFilterGrad: 2nd- and 3rd-order gradients through the filter gradient equal the slice-based conv's and match finite differences; no leaks", async () => {
+    // Q(x, w) = |∂L/∂w|² with L = Σ u ⊙ silu(conv(x, w)): ∂Q/∂x differentiates conv2dFilterGrad (2nd order);
+    // R = ⟨v, ∂Q/∂x⟩ differentiated w.r.t. w is 3rd order. Oracles: the same derivatives through conv2dShift (plain
+    // slices + matMuls, autodiff of every order) and directional float64 central differences.
+    const x0 = seeded(key(70), [2, 5, 6, 3]) as tf.Tensor4D;
+    const w0 = seeded(key(71), [3, 3, 3, 4], 0.3) as tf.Tensor4D;
+    const u = seeded(key(72), [2, 5, 6, 4]);
+    const v = seeded(key(73), [2, 5, 6, 3]);
+    const dx = seeded(key(74), [2, 5, 6, 3], 1 / Math.sqrt(180));
+    const dw = seeded(key(75), [3, 3, 3, 4], 1 / 6);
+    const scalar = (f: () => tf.Tensor): number => {
+      const t = tf.tidy(f);
+      const r = t.dataSync()[0]!;
+      t.dispose();
+      return r;
+    };
+    const checks: Array<[number, number]> = [];
+    await expectNoLeaks(async () => {
+      const results = [];
+      for (const conv of [(a: tf.Tensor4D, f: tf.Tensor4D) => conv2dSame(a, f), (a: tf.Tensor4D, f: tf.Tensor4D) => conv2dShift(a, f, 3)]) {
+        const L = (x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.mul(silu(conv(x as tf.Tensor4D, w as tf.Tensor4D)), u));
+        const Q = (x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.square(tf.grad((ww: tf.Tensor) => L(x, ww))(w)));
+        const R = (x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.mul(tf.grad((xx: tf.Tensor) => Q(xx, w))(x), v));
+        const gq = tf.grad((xx: tf.Tensor) => Q(xx, w0))(x0);
+        const gr = tf.grad((ww: tf.Tensor) => R(x0, ww))(w0);
+        results.push([gq, gr]);
+        if (checks.length > 0) continue;
+        checks.push(
+          [scalar(() => tf.sum(tf.mul(gq, dx))), centralDifference((h) => scalar(() => Q(tf.add(x0, tf.mul(dx, h)), w0)), 0, { step: 1e-2 })],
+          [scalar(() => tf.sum(tf.mul(gr, dw))), centralDifference((h) => scalar(() => R(x0, tf.add(w0, tf.mul(dw, h)))), 0, { step: 1e-2 })],
+        );
+      }
+      for (let i = 0; i < 2; i++) {
+        const d = await maxAbsDiff(results[0]![i]!, results[1]![i]!);
+        expect(d.scale).toBeGreaterThan(1);
+        expect(d.diff).toBeLessThan(1e-5 * d.scale);
+      }
+      tf.dispose(results.flat());
+    });
+    for (const [analytic, numeric] of checks) expectAgreement({ analytic, numeric }, 2e-3);
+    tf.dispose([x0, w0, u, v, dx, dw]);
+  });
 
   it("potential: zero readout gives exactly the Gaussian base; score = autodiff of potential; no leaks", async () => {
     await expectNoLeaks(async () => {

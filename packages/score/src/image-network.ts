@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { ParabolicError, assertFiniteNumber, assertPositiveInteger, assertPositiveNumber, invalidArgument, split, type Key } from "@parabolic/core";
 import { gelu, silu, softplus, tanh } from "@parabolic/core/activations";
 import { resolveActivation, type ActivationName } from "./internal/mlp.js";
-import { ParameterBuilder, gridToImage, gridToPaddedFlat, layerNorm, paddedGeometry, paddedMask, patchify, shiftConv, toPaddedFlat, unpatchify } from "./internal/image-layers.js";
+import { ParameterBuilder, conv2dSame, layerNorm, patchify, unpatchify } from "./internal/image-layers.js";
 import type { NamedVariable } from "./parameters.js";
 import { gaussianBasePotential, type PotentialNetwork } from "./potential-network.js";
 import { checkPointsAndTimes, type NetworkConfig, type ScoreNetwork } from "./score-network.js";
@@ -11,7 +11,7 @@ import { resolveTimeFeatures, timeFeatureCount, timeFeatures, type ResolvedTimeF
 const ACTIVATIONS: Readonly<Record<ActivationName, (x: tf.Tensor) => tf.Tensor>> = { silu, softplus, tanh, gelu };
 
 /**
- * Backbone of an image network: `"conv"` (residual 3×3 convolutions built from im2col + matMul, FiLM time
+ * Backbone of an image network: `"conv"` (residual 3×3 convolutions, each one XNNPACK conv2d forward with custom gradients, FiLM time
  * conditioning) or `"mixer"` (an MLP-Mixer on p×p patches: token-mixing and channel-mixing MLPs, FiLM).
  * @example
  * ```ts
@@ -38,7 +38,7 @@ export type ImageScoreNetworkOptions = Readonly<{
   width: number;
   /** Channels per pixel. @defaultValue 1 */
   channels?: number;
-  /** Backbone. @defaultValue "mixer" (≈ 14–17× more DSM steps/s than "conv" on wasm at equal size; README "Image models") */
+  /** Backbone. @defaultValue "mixer" (≈ 6× more DSM steps/s than "conv" on wasm at equal size, ≈ 7.6× for |∇ψ|² parameter gradients; README "Image models") */
   architecture?: ImageArchitecture;
   /** Hidden channels (conv) or token embedding width (mixer). @defaultValue 32 (conv), 48 (mixer) */
   features?: number;
@@ -179,25 +179,23 @@ function createBackbone(k: Key, c: Resolved, outChannels: number, prefix: string
     }));
     // Head: Kaiming with gain outputGain/√2 ≈ LeCun scale times outputGain (a linear output layer).
     const head = { kernel: p.kernel("head/kernel", ks * ks * F, outChannels, c.outputGain / Math.SQRT2), bias: p.zeros("head/bias", [outChannels]) };
-    const g = paddedGeometry(H, W, ks);
+    // NHWC throughout; every convolution is one tf.conv2d forward (wasm: XNNPACK) with recursive custom gradients.
+    const conv = (z: tf.Tensor, kernel: tf.Variable, cin: number, bias: tf.Variable): tf.Tensor4D => {
+      const filter = tf.reshape(kernel, [ks, ks, cin, kernel.shape[1]!]) as tf.Tensor4D;
+      return tf.add(conv2dSame(z as tf.Tensor4D, filter), bias) as tf.Tensor4D;
+    };
     return {
       parameters: p.parameters,
       apply(x, t) {
         return tf.tidy(() => {
-          // Padded flat layout (see shiftConv): borders hold junk between layers and are masked before each conv.
           const b = x.shape[0];
           const e = embed(t);
-          const mask = paddedMask(g, F);
-          const masked = (z: tf.Tensor): tf.Tensor2D => tf.mul(act(z), mask) as tf.Tensor2D;
-          const x0 = toPaddedFlat(tf.reshape(x, [b, H, W, C]) as tf.Tensor4D, g);
-          let h: tf.Tensor2D = gridToPaddedFlat(shiftConv(x0, stem.kernel as tf.Tensor2D, g, stem.bias), g, b);
+          let h: tf.Tensor = conv(tf.reshape(x, [b, H, W, C]), stem.kernel, C, stem.bias);
           for (const blk of blocks) {
-            const z = shiftConv(masked(h), blk.conv1 as tf.Tensor2D, g, blk.bias1);
-            const zf = tf.reshape(film(tf.reshape(z, [b, g.grid, F]), e, blk.filmKernel, blk.filmBias, F, [b, 1, F]), [b * g.grid, F]) as tf.Tensor2D;
-            const z2 = shiftConv(masked(gridToPaddedFlat(zf, g, b)), blk.conv2 as tf.Tensor2D, g, blk.bias2);
-            h = tf.add(h, gridToPaddedFlat(z2, g, b)) as tf.Tensor2D;
+            const z = film(conv(act(h), blk.conv1, F, blk.bias1), e, blk.filmKernel, blk.filmBias, F, [b, 1, 1, F]);
+            h = tf.add(h, conv(act(z), blk.conv2, F, blk.bias2));
           }
-          return gridToImage(shiftConv(masked(h), head.kernel as tf.Tensor2D, g, head.bias), g, b);
+          return tf.reshape(conv(act(h), head.kernel, F, head.bias), [b, H * W * outChannels]) as tf.Tensor2D;
         });
       },
     };
@@ -277,17 +275,20 @@ function imageConfig(kind: string, c: Resolved): Record<string, string | number 
  * zero biases; residual branches scaled by 1/√(2·depth), FiLM kernels by 0.1).
  *
  * @remarks
- * Every op trains on the wasm backend and is differentiable to any order: the convolution is im2col (pad, k²
- * shifted slices, concat, reshape) + one plain matMul — wasm has no conv2d filter gradient —, the mixer uses
- * reshape/transpose/matMul and an affine-free layer norm. Returns the existing {@link ScoreNetwork}, so
- * `dsmObjective`, `train` and the reverse samplers apply unchanged.
+ * Every op trains on the wasm backend and is differentiable to any order: each convolution is ONE `tf.conv2d`
+ * forward (wasm: XNNPACK) whose input and filter gradients are again `tf.conv2d` forwards (a 'valid' conv with the
+ * batch as channels for the filter gradient), defined as mutually recursive custom gradients — wasm has no conv2d
+ * filter-gradient kernel —; the mixer uses reshape/transpose/matMul and an affine-free layer norm. Returns the
+ * existing {@link ScoreNetwork}, so `dsmObjective`, `train` and the reverse samplers apply unchanged.
  *
- * Measured (bench/src/image-model.bench.ts, wasm, 16×16×1, batch 128, loaded 2-core machine): the mixer default
- * (63 008 parameters) runs 3.8 DSM steps/s, the conv net (features 32, depth 3, 63 009 parameters) 0.23 — 14–17×
- * fewer (PyTorch, 1 thread: 16.2 and 3.2). On MNIST16 with 10 minutes of training each (scripts/mnist16.ts) the conv
- * net's 194 steps reached a held-out DSM loss of 0.0970/dim and the mixer's 2 856 steps 0.1001/dim; the mixer is the
- * default because its step rate decides once the network is differentiated again (potential networks, ISM,
- * heat-ball objectives). Prefer `"conv"` for DSM-only training with a longer budget (README "Image models").
+ * Measured (bench/src/image-model.bench.ts, wasm, 16×16×1, batch 128, shared 2-core machine, 2026-11-23): the
+ * mixer default (63 008 parameters) runs 8.7 DSM steps/s, the conv net (features 32, depth 3, 63 009 parameters)
+ * 1.44 — 6× fewer (PyTorch, 1 thread: 43 and 6.2). Until 2026-11-23 the conv was built from slices and matMuls
+ * (≈ 2.5× slower per CPU second in an interleaved A/B); the MNIST16 comparison below predates the XNNPACK conv. On MNIST16 with 10 minutes
+ * of training each (scripts/mnist16.ts) the conv net's 194 steps reached a held-out DSM loss of 0.0970/dim and the
+ * mixer's 2 856 steps 0.1001/dim; the mixer is the default because its step rate decides once the network is
+ * differentiated again (potential networks, ISM, heat-ball objectives: ∂θ|∇_yψ|² at batch 128 runs 3.9 steps/s
+ * for the mixer, 0.51 for the conv). Prefer `"conv"` for DSM-only training (README "Image models").
  * @throws ParabolicError `INVALID_ARGUMENT` for invalid options (naming the offending value).
  * @example
  * ```ts

@@ -1,8 +1,10 @@
 /**
- * Image layers that train on the wasm backend to any derivative order: every op on the input and parameter paths
- * is one of slice / pad / concat / reshape / transpose / matMul / add / sub / mul / div / mean / square / sqrt and
- * the recursive activations of `@parabolic/core/activations` (no conv2d — wasm has no Conv2DBackpropFilter —, no
- * gather on trainable tables, no stridedSlice, no fused ops). Images are NHWC, float32.
+ * Image layers that train on the wasm backend to any derivative order. {@link conv2dSame} is one `tf.conv2d`
+ * forward (XNNPACK on wasm) with mutually recursive custom gradients built from conv2d forwards, reverse, transpose
+ * and pad only (wasm has no Conv2DBackpropFilter, so tfjs's registered Conv2D gradient is never used). The
+ * slice-based convolutions ({@link conv2dMatMul}, {@link conv2dShift}: slice / pad / concat / reshape / matMul only)
+ * are kept as tested references. No gather on trainable tables, no stridedSlice, no fused ops. Images are NHWC,
+ * float32.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { fillNormals, randomStream, type Key } from "@parabolic/core";
@@ -143,6 +145,69 @@ export function conv2dShift(x: tf.Tensor4D, filter: tf.Tensor, size: number, bia
     const image = gridToImage(shiftConv(toPaddedFlat(x, g), kernel, g, bias), g, b);
     return tf.reshape(image, [b, h, w, cout]) as tf.Tensor4D;
   });
+}
+
+/**
+ * `[k, k, C_in, C_out]` → `[k, k, C_out, C_in]` with both spatial axes reversed: the filter whose 'same'
+ * convolution is the adjoint (input gradient) of the 'same' convolution with `w`.
+ */
+export function flipTranspose(w: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D);
+}
+
+let conv2dSameKernel: ((x: tf.Tensor, w: tf.Tensor) => tf.Tensor) | undefined;
+
+/**
+ * 'same' convolution, stride 1, odd k, as ONE `tf.conv2d` forward (the wasm XNNPACK kernel) with derivatives of
+ * every order: `x` `[B, H, W, C_in]`, `w` `[k, k, C_in, C_out]` → `[B, H, W, C_out]`,
+ * y[b,i,j,o] = Σ_{p,q,c} xpad[b, i+p, j+q, c]·w[p, q, c, o].
+ *
+ * @remarks tfjs's registered Conv2D gradient needs Conv2DBackpropFilter, which wasm lacks. Here the gradient is
+ * itself built from this function and {@link conv2dFilterGrad} (mutually recursive `tf.customGrad`s):
+ * dx = conv2dSame(dy, flipTranspose(w)), dw = conv2dFilterGrad(x, dy). Both save their INPUTS, so every order of
+ * differentiation is linked to the original tensors on the tape (as in `@parabolic/core/activations`).
+ */
+export function conv2dSame(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
+  conv2dSameKernel ??= tf.customGrad((xi: tf.Tensor | tf.GradSaveFunc, wi: tf.Tensor | tf.GradSaveFunc, save: tf.Tensor | tf.GradSaveFunc) => {
+    const [a, f] = [xi as tf.Tensor4D, wi as tf.Tensor4D];
+    (save as tf.GradSaveFunc)([a, f]);
+    return {
+      value: tf.conv2d(a, f, 1, "same"),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sw] = saved as [tf.Tensor4D, tf.Tensor4D];
+        return [conv2dSame(dy as tf.Tensor4D, flipTranspose(sw)), conv2dFilterGrad(sx, dy as tf.Tensor4D, sw.shape[0])];
+      },
+    };
+  });
+  return conv2dSameKernel(x, w) as tf.Tensor4D;
+}
+
+/**
+ * Filter gradient of {@link conv2dSame}: g[p,q,c,o] = Σ_{b,i,j} xpad[b, i+p, j+q, c]·dy[b, i, j, o] for x
+ * `[B, H, W, C_in]`, dy `[B, H, W, C_out]` → `[k, k, C_in, C_out]` (k = the odd size with (k−1)/2 = pad), as ONE
+ * 'valid' `tf.conv2d` of xpad `[C_in, H+k−1, W+k−1, B]` with the filter dy `[H, W, B, C_out]`.
+ *
+ * @remarks Bilinear, so its gradients for an upstream G `[k, k, C_in, C_out]` are conv2dSame(x, G) (w.r.t. dy) and
+ * conv2dSame(dy, flipTranspose(G)) (w.r.t. x) — again with every order.
+ */
+export function conv2dFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, size: number): tf.Tensor4D {
+  const p = (size - 1) / 2;
+  // A fresh customGrad per call (a closure, no kernel registration) carries the size.
+  const op = tf.customGrad((xi: tf.Tensor | tf.GradSaveFunc, di: tf.Tensor | tf.GradSaveFunc, save: tf.Tensor | tf.GradSaveFunc) => {
+    const [a, d] = [xi as tf.Tensor4D, di as tf.Tensor4D];
+    (save as tf.GradSaveFunc)([a, d]);
+    const xp = tf.transpose(tf.pad(a, [[0, 0], [p, p], [p, p], [0, 0]]), [3, 1, 2, 0]) as tf.Tensor4D;
+    const filter = tf.transpose(d, [1, 2, 0, 3]) as tf.Tensor4D;
+    return {
+      value: tf.transpose(tf.conv2d(xp, filter, 1, "valid"), [1, 2, 0, 3]),
+      gradFunc: (g: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sd] = saved as [tf.Tensor4D, tf.Tensor4D];
+        const gk = g as tf.Tensor4D;
+        return [conv2dSame(sd, flipTranspose(gk)), conv2dSame(sx, gk)];
+      },
+    };
+  });
+  return op(x, dy) as tf.Tensor4D;
 }
 
 /** Layer normalisation over the last axis, without affine parameters (mean/square/sqrt only: any order). */
