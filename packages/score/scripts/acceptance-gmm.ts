@@ -3,7 +3,7 @@
  *
  *   node --conditions=@parabolic/source --import tsx packages/score/scripts/acceptance-gmm.ts \
  *     [--seeds 1,2,3] [--methods heat-ball,dsm] [--init caloric,plain] [--output-gain 1] [--steps 2000] [--ema 0.99|none]
- *     [--exact-target-from 0.3|none] [--out <dir>] [--summarise]
+ *     [--exact-target-from 0.3|none] [--heat-ball-weight 0.003] [--out <dir>] [--summarise]
  *
  * `--init caloric` starts ψ_θ from the exactly caloric Gaussian base plus a random correction, `--init plain` from the
  * same network without the base (see test/experiments.ts). Each (method, init, seed) run writes
@@ -150,6 +150,7 @@ if (process.argv.includes("--summarise")) {
   const ema = arg("ema");
   const exactFrom = arg("exact-target-from");
   const gain = Number(arg("output-gain") ?? 1);
+  const heatBallWeight = arg("heat-ball-weight");
   const out = arg("out") ?? runs; // another directory for exploratory runs (not summarised)
   await mkdir(out, { recursive: true });
   for (const seed of seeds) {
@@ -162,6 +163,7 @@ if (process.argv.includes("--summarise")) {
           method,
           init,
           ...(gain === 1 ? {} : { outputGain: gain }),
+          ...(heatBallWeight === undefined ? {} : { heatBallWeight: Number(heatBallWeight) }),
           ...(ema === undefined ? {} : { emaDecay: ema === "none" ? undefined : Number(ema) }),
           ...(exactFrom === undefined ? {} : { exactTargetFrom: exactFrom === "none" ? undefined : Number(exactFrom) }),
         };
