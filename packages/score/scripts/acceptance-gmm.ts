@@ -33,11 +33,20 @@ function stats(values: number[]): string {
 
 type Run = GmmResult & { config: object; backend: string };
 const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
-const initName = (r: Run): string => `${r.init ?? "caloric"}${(r.outputGain ?? 1) === 1 ? "" : ` ×${r.outputGain}`}`;
+/** What differs from the default configuration besides the init: the step budget and the textbook ε target. */
+const variantName = (r: Run): string => {
+  const config = r.config as { steps?: number; exactTargetFrom?: number; heatBallWeight?: number };
+  const parts: string[] = [];
+  if ((config.steps ?? GMM_DEFAULTS.steps) !== GMM_DEFAULTS.steps) parts.push(`${config.steps} steps`);
+  if (r.method === "heat-ball" && (config.heatBallWeight ?? GMM_DEFAULTS.heatBallWeight) !== GMM_DEFAULTS.heatBallWeight) parts.push(`w_hb ${config.heatBallWeight}`);
+  if (config.exactTargetFrom === undefined) parts.push("ε target");
+  return parts.map((p) => `, ${p}`).join("");
+};
+const initName = (r: Run): string => `${r.init ?? "caloric"}${(r.outputGain ?? 1) === 1 ? "" : ` ×${r.outputGain}`}${variantName(r)}`;
 const groupName = (r: Run): string => `${r.method} (${initName(r)})`;
 
 /** Issue 6's 2-D criteria; `low` compares a heat-ball run with the DSM run of the same init and seed. */
-function criteria(group: Run[], dsm: Run[] | undefined): [string, string][] {
+function criteria(group: Run[], dsm: Run[] | undefined, epsilonDsm: Run[] | undefined): [string, string][] {
   const all = (ok: (r: Run) => boolean): string => {
     const n = group.filter(ok).length;
     return `${n === group.length ? "pass" : "FAIL"} (${n}/${group.length} seeds)`;
@@ -52,6 +61,12 @@ function criteria(group: Run[], dsm: Run[] | undefined): [string, string][] {
       dsm === undefined || group[0]!.method === "dsm"
         ? "—"
         : `${mean(group.map((r) => r.scoreRelMseLow)) <= lowMean ? "pass" : "FAIL"} on the mean (${mean(group.map((r) => r.scoreRelMseLow)).toFixed(4)} vs ${lowMean.toFixed(4)}); paired by seed ${lowPaired}/${group.length}`,
+    ],
+    [
+      "(information) lowest-20 % rel. MSE vs DSM-only with the textbook ε target (same init), paired by seed",
+      epsilonDsm === undefined || group[0]!.method === "dsm"
+        ? "—"
+        : `${group.filter((r) => { const d = epsilonDsm.find((e) => e.seed === r.seed); return d !== undefined && r.scoreRelMseLow <= d.scoreRelMseLow; }).length}/${group.length} (${mean(group.map((r) => r.scoreRelMseLow)).toFixed(4)} vs ${mean(epsilonDsm.map((d) => d.scoreRelMseLow)).toFixed(4)})`,
     ],
     ["modes recovered 3/3", all((r) => r.modesFound === 3)],
     ["mode-proportion KL ≤ 0.05", all((r) => r.modeKl <= 0.05)],
@@ -92,7 +107,7 @@ async function summarise(): Promise<void> {
   rows.push(`| metric | ${names.map((m) => `${m}, n=${groups.get(m)!.length}`).join(" | ")} |`);
   rows.push(`|---|${names.map(() => "---").join("|")}|`);
   for (const [name, get] of metrics) rows.push(`| ${name} | ${names.map((m) => stats(groups.get(m)!.map(get))).join(" | ")} |`);
-  const verdicts = names.map((m) => criteria(groups.get(m)!, groups.get(m.replace("heat-ball", "dsm"))));
+  const verdicts = names.map((m) => criteria(groups.get(m)!, groups.get(m.replace("heat-ball", "dsm")), groups.get(m.replace("heat-ball", "dsm").replace(/\)$/, ", ε target)"))));
   const criteriaRows = [
     `| criterion (issue 6, 2-D) | ${names.join(" | ")} |`,
     `|---|${names.map(() => "---").join("|")}|`,
@@ -169,7 +184,8 @@ if (process.argv.includes("--summarise")) {
         };
         const result = await runGmmExperiment(config, (line) => console.error(line));
         console.error(JSON.stringify(result));
-        await writeFile(join(out, `gmm-${method}-${init}${gain === 1 ? "" : `-gain${gain}`}-${seed}.json`), `${JSON.stringify({ ...result, backend, config }, null, 2)}\n`);
+        const variant = `${gain === 1 ? "" : `-gain${gain}`}${steps === GMM_DEFAULTS.steps ? "" : `-${steps}steps`}${exactFrom === "none" ? "-eps-target" : ""}${heatBallWeight === undefined || method !== "heat-ball" ? "" : `-whb${heatBallWeight}`}`;
+        await writeFile(join(out, `gmm-${method}-${init}${variant}-${seed}.json`), `${JSON.stringify({ ...result, backend, config }, null, 2)}\n`);
       }
     }
   }
