@@ -76,5 +76,40 @@ describe("parabolic-study hhd-training --size tiny", () => {
     expect(rho.mean).toBeGreaterThan(0.5);
     expect(doc.spearman).toHaveLength(3 * 8);
     for (const r of doc.spearman) expect(Math.abs(r.mean)).toBeLessThanOrEqual(1);
+
+    // solenoidal-injection arm: s_θ + λe_S with e_S = J∇log p_t exactly p_t-solenoidal (hhd.md F5)
+    const inj = doc.injection as {
+      ratios: number[];
+      unitNorms: Array<{ seed: number; integral: number; times: Array<{ t: number; gridTotal: number; gridGradient: number; mc: number }> }>;
+      spearman: unknown[];
+      checkpoints: Array<Checkpoint & { ratio: number; lambda: number }>;
+    };
+    expect(inj.ratios.length).toBeGreaterThan(0);
+    expect(inj.checkpoints).toHaveLength(cps.length * inj.ratios.length);
+    expect(inj.spearman).toHaveLength(3 * 8);
+    const unit = inj.unitNorms[0]!;
+    for (const u of unit.times) {
+      // the analytic construction is solenoidal for the grid solver too (≤ 1 % leakage into Π_G), and grid ‖e_S‖² = MC ‖e_S‖²
+      expect(u.gridGradient / u.gridTotal, `leak t ${u.t}`).toBeLessThan(0.01);
+      expect(Math.abs(u.gridTotal / u.mc - 1), `grid vs MC ‖e_S‖², t ${u.t}`).toBeLessThan(0.1);
+    }
+    for (const c of inj.checkpoints) {
+      const base = cps.find((b) => b.seed === c.seed && b.width === c.width && b.step === c.step)!;
+      expect(c.gridSolves).toBe(true);
+      for (const [i, r] of c.times.entries()) {
+        const b = base.times[i]!;
+        const u = unit.times[i]!;
+        const l2 = c.lambda ** 2;
+        // Π_G is linear: ‖Π_G(e + λe_S)‖ = ‖Π_G e‖ up to λ‖Π_G e_S‖ (the grid leakage) — the gradient part is unchanged
+        expect(Math.abs(Math.sqrt(r.gridGradient) - Math.sqrt(b.gridGradient)), `Π_G, t ${r.t}`).toBeLessThanOrEqual(c.lambda * Math.sqrt(u.gridGradient) * (1 + 1e-6) + 1e-9);
+        // Pythagoras: ‖e + λe_S‖² = ‖e‖² + λ²‖e_S‖² + 2λ⟨e, e_S⟩, and ⟨e, e_S⟩ = ⟨Π_S e, e_S⟩ + ⟨Π_G e, Π_G e_S⟩
+        const cross = 2 * c.lambda * (Math.sqrt(b.gridSolenoidal * u.gridTotal) + Math.sqrt(b.gridGradient * u.gridGradient));
+        expect(Math.abs(r.gridTotal - b.gridTotal - l2 * u.gridTotal), `Pythagoras, t ${r.t}`).toBeLessThanOrEqual(cross * (1 + 1e-6) + 1e-9 * r.gridTotal);
+      }
+      // the L² error grew by the injected c·∫w‖e‖² (up to the small cross term) while the exact gradient part did not move
+      expect(c.integrals.gridTotal / base.integrals.gridTotal).toBeGreaterThan(1 + 0.8 * c.ratio);
+      expect(c.integrals.gridTotal / base.integrals.gridTotal).toBeLessThan(1 + 1.2 * c.ratio);
+      expect(Math.abs(c.integrals.gridGradient / base.integrals.gridGradient - 1)).toBeLessThan(0.05);
+    }
   });
 });

@@ -14,11 +14,12 @@ import {
   noisedSamples,
   rffPotentialBasis,
   smoothedKLOnGrid,
+  solenoidalField,
   vpSchedule,
   type VectorField,
 } from "@parabolic/hhd";
 import { maximumMeanDiscrepancy, slicedWasserstein } from "@parabolic/metrics";
-import { cosineSchedule, createScoreNetwork, dsmObjective, sampleProbabilityFlow, sampleReverseSde, tensorScore, train, xTimeSde, type ScoreNetwork } from "@parabolic/score";
+import { cosineSchedule, createScoreNetwork, dsmObjective, sampleProbabilityFlow, sampleReverseSde, tensorScore, train, xTimeSde } from "@parabolic/score";
 import type { TopLevelSpec } from "vega-lite";
 import { UsageError } from "../args.js";
 import { fmt, table } from "../markdown.js";
@@ -55,6 +56,11 @@ type SizeConfig = {
   readonly samples: number;
   readonly samplerSteps: number;
   readonly trainingSet: number;
+  /**
+   * Default magnitudes c_j of the solenoidal-injection arm: at every checkpoint the model s_θ + λ_j e_S is also
+   * evaluated, with λ_j chosen so that ∫w‖λ_j e_S‖² = c_j · ∫w‖e‖² of the un-injected model (grid norms).
+   */
+  readonly injectRatios: readonly number[];
 };
 
 const CONFIG: Readonly<Record<Size, SizeConfig>> = {
@@ -74,6 +80,7 @@ const CONFIG: Readonly<Record<Size, SizeConfig>> = {
     samples: 500,
     samplerSteps: 30,
     trainingSet: 5000,
+    injectRatios: [2],
   },
   full: {
     widths: [16, 32, 64],
@@ -91,6 +98,7 @@ const CONFIG: Readonly<Record<Size, SizeConfig>> = {
     samples: 2000,
     samplerSteps: 100,
     trainingSet: 50000,
+    injectRatios: [1, 3],
   },
 };
 
@@ -159,6 +167,15 @@ type Integrals = {
 type Quality = { sw2: number; mmd2: number; klSmoothed: number; status: string };
 
 type Checkpoint = { seed: number; width: number; step: number; trainLoss: number; times: TimeRow[]; integrals: Integrals; quality: Quality; gridSolves: boolean };
+
+/**
+ * A checkpoint of the solenoidal-injection arm: the model s_θ + λ e_S with e_S = J∇log p_t (exactly p_t-solenoidal,
+ * F5 with u ≡ 1), evaluated exactly like the main arm. `ratio` = c_j, `lambda` = λ_j.
+ */
+type InjectedCheckpoint = Checkpoint & { ratio: number; lambda: number };
+
+/** Grid norms of the unit injection e_S = J∇log p_t per time (the injected λe_S has λ² times these). */
+type UnitInjection = { t: number; gridTotal: number; gridGradient: number; mc: number };
 
 /** Metrics correlated with sample quality (all time-integrated with w = ½g²). */
 const METRICS: ReadonlyArray<{ id: keyof Integrals; label: string }> = [
@@ -261,7 +278,7 @@ function terminalKL(p0: GaussianMixture): number {
 }
 
 type EvaluateArgs = {
-  net: ScoreNetwork;
+  model: VectorField;
   set: EvalSet;
   cfg: SizeConfig;
   grid: ReturnType<typeof createGrid2D>;
@@ -272,9 +289,8 @@ type EvaluateArgs = {
 };
 
 function evaluateCheckpoint(a: EvaluateArgs): { times: TimeRow[]; integrals: Integrals; quality: Quality; gridSolves: boolean } {
-  const { net, set, cfg, grid } = a;
+  const { model, set, cfg, grid } = a;
   const vp = vpSchedule();
-  const model: VectorField = tensorScore(net.score, { dim: 2 });
   let gridSolves = true;
   const times: TimeRow[] = set.perTime.map((pt) => {
     throwIfAborted(a.signal, "hhd-training");
@@ -379,6 +395,47 @@ function spearmanTable(checkpoints: readonly Checkpoint[], seeds: readonly numbe
   return rows;
 }
 
+type Comparison = { quality: string; better: string; than: string; wins: number; seeds: number; meanDifference: number };
+
+/** Paired per-seed sign counts: is ρ(quality, gradient-part metric) larger than ρ(quality, L² metric)? */
+function compare(spearman: readonly SpearmanRow[]): Comparison[] {
+  const rho = (q: string, m: string): number[] => spearman.find((r) => r.quality === q && r.metric === m)!.perSeed;
+  return QUALITIES.flatMap((q) =>
+    (
+      [
+        ["exact ‖Π_G e‖² (grid)", "exact L² ‖e‖² (grid)"],
+        ["Est_grad (denoising)", "DSM loss (L² proxy)"],
+        ["Est_grad (Stein)", "DSM loss (L² proxy)"],
+      ] as const
+    ).map(([a, b]) => {
+      const ra = rho(q.label, a);
+      const rb = rho(q.label, b);
+      const wins = ra.filter((v, i) => v > rb[i]!).length;
+      return { quality: q.label, better: a, than: b, wins, seeds: ra.length, meanDifference: mean(ra.map((v, i) => v - rb[i]!)) };
+    }),
+  );
+}
+
+/** The injected field e_S = J∇log p_t of the REF marginal (exactly p_t-solenoidal for every t). */
+function injectionField(p0: GaussianMixture): VectorField {
+  let cached: { t: number; pt: GaussianMixture } | undefined;
+  const score: VectorField = (x, t) => {
+    if (cached === undefined || cached.t !== t) cached = { t, pt: marginal(p0, t) };
+    return cached.pt.score(x);
+  };
+  return solenoidalField({ dim: 2, score });
+}
+
+/** `--inject-solenoidal`: "auto" (the size's default), "none", or a comma list of non-negative ratios c_j (0s dropped). */
+function parseRatios(value: string, fallback: readonly number[]): number[] {
+  const v = value.trim();
+  if (v === "auto") return [...fallback];
+  if (v === "none" || v === "") return [];
+  const xs = v.split(",").map((p) => Number(p.trim()));
+  if (xs.some((x) => !Number.isFinite(x) || x < 0)) throw new UsageError(`hhd-training: --inject-solenoidal must be "auto", "none" or a comma list of non-negative numbers; got "${value}".`);
+  return [...new Set(xs.filter((x) => x > 0))].sort((a, b) => a - b);
+}
+
 /** Per-time Spearman ρ(quality, metric_t) at the reported times (no time integration). */
 function perTimeSpearman(checkpoints: readonly Checkpoint[], seeds: readonly number[], times: readonly number[]) {
   const fields: ReadonlyArray<{ id: "l2" | "gridGradient" | "estGradDenoising" | "estGradStein" | "dsm"; label: string }> = [
@@ -463,6 +520,7 @@ async function runHhdTraining(options: StudyOptionValues, context: StudyContext)
   const sampler = options["sampler"] as string;
   if (sampler !== "ode" && sampler !== "sde") throw new UsageError(`hhd-training: --sampler must be "ode" or "sde"; got "${sampler}".`);
   const cfg = CONFIG[size];
+  const ratios = parseRatios(String(options["inject-solenoidal"]), cfg.injectRatios);
   const baseSeed = options["seed"] as number;
   const seedCount = (options["seeds"] as number) === 0 ? cfg.seeds : (options["seeds"] as number);
   const seeds = Array.from({ length: seedCount }, (_, i) => baseSeed + i);
@@ -478,6 +536,10 @@ async function runHhdTraining(options: StudyOptionValues, context: StudyContext)
   const smoothed = forwardMarginal(p0, { alpha: 1, variance: KL_BANDWIDTH ** 2 });
   const smoothedLogDensity = (x: Float64Array): Float64Array => smoothed.logDensity(x);
   const checkpoints: Checkpoint[] = [];
+  const injected: InjectedCheckpoint[] = [];
+  const unitNorms: Array<{ seed: number; integral: number; times: UnitInjection[] }> = [];
+  const eS = injectionField(p0);
+  const w = trapezoidWeights(cfg.times);
   const floors: Array<{ seed: number } & Omit<Quality, "status">> = [];
   const runs: Array<{ seed: number; width: number; parameters: number; seconds: number; finalTrainLoss: number }> = [];
   const totalEvaluations = seeds.length * cfg.widths.length * Math.ceil(cfg.steps / cfg.every);
@@ -495,6 +557,18 @@ async function runHhdTraining(options: StudyOptionValues, context: StudyContext)
       klSmoothed: smoothedKLOnGrid({ samples: floorSet, logDensity: smoothedLogDensity, bandwidth: KL_BANDWIDTH, halfWidth: HALF_WIDTH + 1.5 }).value,
     });
     const data = p0.sample(kData, cfg.trainingSet);
+    // grid norms of the unit injection, once per seed (they depend only on p_t); λe_S has λ² times these
+    let unitIntegral = Number.NaN;
+    if (ratios.length > 0) {
+      const times: UnitInjection[] = set.perTime.map((pt) => {
+        const d = decomposeOnGrid({ grid, logDensity: pt.logDensity, field: eS, time: pt.t });
+        let mc = 0;
+        for (let j = 0; j < pt.trueScore.length; j++) mc += pt.trueScore[j]! ** 2;
+        return { t: pt.t, gridTotal: d.norms.total, gridGradient: d.norms.gradient, mc: mc / (pt.trueScore.length / 2) };
+      });
+      unitIntegral = times.reduce((acc, r, i) => acc + w[i]! * 0.5 * vp.beta(r.t) * r.gridTotal, 0);
+      unitNorms.push({ seed, integral: unitIntegral, times });
+    }
     for (const [wi, width] of cfg.widths.entries()) {
       throwIfAborted(context.signal, "hhd-training");
       const [kNet, kTrain] = split(foldIn(key(seed), 1000 + wi), 2) as [Key, Key];
@@ -516,8 +590,20 @@ async function runHhdTraining(options: StudyOptionValues, context: StudyContext)
           evaluate: {
             every: cfg.every,
             callback: ({ step }) => {
-              const r = evaluateCheckpoint({ net, set, cfg, grid, klT, sampler, smoothedLogDensity, signal: context.signal });
+              const model: VectorField = tensorScore(net.score, { dim: 2 });
+              const r = evaluateCheckpoint({ model, set, cfg, grid, klT, sampler, smoothedLogDensity, signal: context.signal });
               checkpoints.push({ seed, width, step, trainLoss: lastLoss, ...r });
+              for (const ratio of ratios) {
+                const lambda = Math.sqrt((ratio * r.integrals.gridTotal) / unitIntegral);
+                const injectedModel: VectorField = (x, t) => {
+                  const s = model(x, t);
+                  const e = eS(x, t);
+                  for (let j = 0; j < s.length; j++) s[j]! += lambda * e[j]!;
+                  return s;
+                };
+                const ri = evaluateCheckpoint({ model: injectedModel, set, cfg, grid, klT, sampler, smoothedLogDensity, signal: context.signal });
+                injected.push({ seed, width, step, trainLoss: lastLoss, ...ri, ratio, lambda });
+              }
               evaluationsDone++;
               return { l2: r.integrals.gridTotal, klSmoothed: r.quality.klSmoothed };
             },
@@ -537,27 +623,18 @@ async function runHhdTraining(options: StudyOptionValues, context: StudyContext)
   const spearman = spearmanTable(checkpoints, seeds);
   const reportTimes = REPORT_TIMES.filter((t) => cfg.times.includes(t));
   const perTime = perTimeSpearman(checkpoints, seeds, reportTimes);
-  const rho = (q: string, m: string): number[] => spearman.find((r) => r.quality === q && r.metric === m)!.perSeed;
-  const comparisons = QUALITIES.flatMap((q) =>
-    (
-      [
-        ["exact ‖Π_G e‖² (grid)", "exact L² ‖e‖² (grid)"],
-        ["Est_grad (denoising)", "DSM loss (L² proxy)"],
-        ["Est_grad (Stein)", "DSM loss (L² proxy)"],
-      ] as const
-    ).map(([a, b]) => {
-      const ra = rho(q.label, a);
-      const rb = rho(q.label, b);
-      const wins = ra.filter((v, i) => v > rb[i]!).length;
-      return { quality: q.label, better: a, than: b, wins, seeds: ra.length, meanDifference: mean(ra.map((v, i) => v - rb[i]!)) };
-    }),
-  );
+  const comparisons = compare(spearman);
+  // the injection arm: Spearman over the pooled (checkpoints × widths × {0, c_1, …}) points of each seed
+  const pooled = [...checkpoints, ...injected];
+  const injectedSpearman = ratios.length > 0 ? spearmanTable(pooled, seeds) : [];
+  const injectedComparisons = ratios.length > 0 ? compare(injectedSpearman) : [];
   const cpu = process.cpuUsage(cpuStart);
   const doc = {
     study: "hhd-training",
     config: {
       size,
       ...cfg,
+      injectRatios: ratios,
       seeds,
       sampler: sampler === "ode" ? "PF-ODE, Heun" : "reverse VP-SDE, stochastic Heun",
       samplerEnd: T_END,
@@ -576,6 +653,17 @@ async function runHhdTraining(options: StudyOptionValues, context: StudyContext)
     perTimeSpearman: perTime,
     comparisons,
     checkpoints,
+    injection:
+      ratios.length === 0
+        ? null
+        : {
+            field: "e_S = J∇log p_t (J = [[0, 1], [−1, 0]]; hhd.md F5 with u ≡ 1: exactly p_t-solenoidal); model s_θ + λ e_S, λ = sqrt(c · ∫w‖e‖² / ∫w‖e_S‖²) per checkpoint",
+            ratios,
+            unitNorms,
+            spearman: injectedSpearman,
+            comparisons: injectedComparisons,
+            checkpoints: injected,
+          },
     wallSeconds: (performance.now() - wallStart) / 1000,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
   };
@@ -680,9 +768,49 @@ async function runHhdTraining(options: StudyOptionValues, context: StudyContext)
       : []),
     `Deviations from hhd.md §12 E2–E4: 2-D mixture and MLPs instead of Fashion-MNIST/CIFAR U-Nets (every quantity has an exact oracle here); sample quality by SW2², MMD² and KL_s against exact draws instead of feature-FID; the RFF estimator of §6.2 instead of the neural one of §6.3, with ${cfg.features} features at length scales ${cfg.lengthScales.join("/")} (no 0.25: with it and K ≈ 90 at N = 3000 the cross-fitted Stein estimate was dominated by Monte-Carlo noise, e.g. −40 ± 38 for a true 3.0 at t = 0.05); no EMA; time integrals over the listed times (trapezoid), not from t_min = 1e-3.`,
     "",
+    ...(ratios.length > 0 ? injectionMarkdown() : []),
     "Plots: `hhd-training-curves.svg/png` (metric curves vs steps per width), `hhd-training-scatter.svg/png` (KL_s vs each metric).",
     "",
   ].join("\n");
+  function injectionMarkdown(): string[] {
+    const pairs = injected.map((c) => ({ c, base: checkpoints.find((b) => b.seed === c.seed && b.width === c.width && b.step === c.step)! }));
+    const ratioRow = (ratio: number): string[] => {
+      const ps = pairs.filter((p) => p.c.ratio === ratio);
+      const r = (f: (c: Checkpoint) => number): string => ms(ps.map((p) => f(p.c) / f(p.base)));
+      return [String(ratio), String(ps.length), r((c) => c.integrals.gridTotal), r((c) => c.integrals.dsmMinusC), r((c) => c.integrals.gridGradient), r((c) => c.integrals.estGradDenoising), r((c) => c.integrals.estGradStein), r((c) => c.quality.klSmoothed), r((c) => c.quality.sw2), r((c) => c.quality.mmd2)];
+    };
+    const leak = unitNorms.flatMap((u) => u.times.map((r) => r.gridGradient / r.gridTotal));
+    return [
+      "## Solenoidal-injection arm (does the gradient part beat the L² error when they disagree?)",
+      "",
+      `At every checkpoint the model s_θ + λ e_S is evaluated exactly like the main arm (same draws, grid, estimators and ${doc.config.sampler} sampler), with e_S = J∇log p_t (J the 2-D rotation; hhd.md F5 with u ≡ 1, exactly p_t-solenoidal, so it changes neither p_t's evolution nor Π_G e) and λ chosen per checkpoint so that ∫w‖λe_S‖² = c · ∫w‖e‖² of the un-injected model, c ∈ {${ratios.join(", ")}}. Grid leakage of the unit e_S into the gradient part (discretisation): max ‖Π_G e_S‖²/‖e_S‖² = ${fmt(Math.max(...leak), 2)} over times and seeds.`,
+      "",
+      "Injected / un-injected at the same checkpoint, mean ± sd over checkpoints × widths × seeds:",
+      "",
+      table(["c", "points", "∫w‖e‖² (grid)", "DSM − C", "∫w‖Π_G e‖²", "Est_grad (den.)", "Est_grad (Stein)", qualityLabel, "SW2²", "MMD²"], ratios.map(ratioRow)),
+      "",
+      `Spearman ρ over the pooled points (checkpoints × widths × c ∈ {0, ${ratios.join(", ")}}; ${Math.round(pooled.length / seeds.length)} per seed), mean ± sd over seeds [per seed]:`,
+      "",
+      table(
+        ["metric (∫ w · dt)", ...QUALITIES.map((q) => `ρ with ${q.label}`)],
+        METRICS.map((m) => [
+          m.label,
+          ...QUALITIES.map((q) => {
+            const r = injectedSpearman.find((x) => x.quality === q.label && x.metric === m.label)!;
+            return `${seeds.length > 1 ? `${r.mean.toFixed(3)} ± ${r.sd.toFixed(3)}` : r.mean.toFixed(3)} [${r.perSeed.map((v) => v.toFixed(2)).join(", ")}]`;
+          }),
+        ]),
+      ),
+      "",
+      "Paired sign count on the pooled points:",
+      "",
+      table(
+        ["quality", "metric", "vs", "seeds where larger", "mean Δρ"],
+        injectedComparisons.map((c) => [c.quality, c.better, c.than, `${c.wins} / ${c.seeds}`, c.meanDifference.toFixed(3)]),
+      ),
+      "",
+    ];
+  }
   const files = ["hhd-training.json", "hhd-training.md"];
   files.push(...(await writePlot(context.outDir, "hhd-training-curves", curvesPlot(checkpoints))));
   files.push(...(await writePlot(context.outDir, "hhd-training-scatter", scatterPlot(checkpoints))));
@@ -700,6 +828,12 @@ export const hhdTrainingStudy: StudyDescriptor = {
     { name: "seed", kind: "integer", default: 1, description: "first seed (seeds are seed, seed+1, …)", min: 0 },
     { name: "seeds", kind: "integer", default: 0, description: "number of seeds (0: the size's default, tiny 1, full 3)", min: 0, max: 20 },
     { name: "sampler", kind: "string", default: "ode", description: 'sampler of the model: "ode" (PF-ODE Heun) or "sde" (reverse SDE, stochastic Heun)' },
+    {
+      name: "inject-solenoidal",
+      kind: "string",
+      default: "auto",
+      description: 'solenoidal-injection arm: ratios c_j with ∫w‖λe_S‖² = c_j·∫w‖e‖², e.g. "1,3"; "auto" (tiny 2, full 1,3) or "none"',
+    },
   ],
   run: runHhdTraining,
 };
