@@ -16,7 +16,7 @@ export {
   type LogDensityAndScore,
 } from "./gaussian-mixture.js";
 export { ouTransition, vpTransition, subVpTransition, veTransition, heatTransition } from "./transitions.js";
-export { sparseDenseMixture, anisotropicMixture, eightGaussians, gridMixture, ringMixture, sbtmBimodal } from "./mixture-presets.js";
+export { sparseDenseMixture, anisotropicMixture, hhdReferenceMixture, eightGaussians, gridMixture, ringMixture, sbtmBimodal } from "./mixture-presets.js";
 export { twoMoons } from "./two-moons.js";
 export { swissRoll } from "./swiss-roll.js";
 export { checkerboard } from "./checkerboard.js";

@@ -2,7 +2,7 @@ import { key, ksTest, normalCdf, split } from "@parabolic/core";
 import { describe, expect, it } from "vitest";
 import { project, projectedMixtureCdf } from "../test/helpers.js";
 import type { GaussianMixture } from "./gaussian-mixture.js";
-import { anisotropicMixture, eightGaussians, gridMixture, ringMixture, sbtmBimodal, sparseDenseMixture } from "./mixture-presets.js";
+import { anisotropicMixture, eightGaussians, gridMixture, hhdReferenceMixture, ringMixture, sbtmBimodal, sparseDenseMixture } from "./mixture-presets.js";
 
 describe("mixture presets", () => {
   it("have the documented parameters", () => {
@@ -15,6 +15,10 @@ describe("mixture presets", () => {
     expect(an.covariances[0]).toBeCloseTo(0.52, 14);
     expect(an.covariances[1]).toBeCloseTo(0.48, 14);
     expect(an.isotropicVariances.every((v) => Number.isNaN(v))).toBe(true);
+    const ref = hhdReferenceMixture();
+    expect(Array.from(ref.weights)).toEqual([0.4, 0.35, 0.25].map((w) => w / (0.4 + 0.35 + 0.25)));
+    expect(Array.from(ref.means)).toEqual([-1.5, 0, 1.5, 0.6, 0.2, -1.8]);
+    expect(Array.from(ref.covariances)).toEqual([0.3, 0.12, 0.12, 0.2, 0.2, -0.08, -0.08, 0.35, 0.25, 0, 0, 0.15]);
     const e8 = eightGaussians();
     for (let k = 0; k < 8; k++) expect(Math.hypot(e8.means[2 * k]!, e8.means[2 * k + 1]!)).toBeCloseTo(2 * Math.SQRT2, 14);
     const grid = gridMixture();

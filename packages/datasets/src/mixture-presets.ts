@@ -20,6 +20,38 @@ export function sparseDenseMixture(): GaussianMixture {
   );
 }
 
+/**
+ * REF, the 2-D reference mixture of the Helmholtz–Hodge specification (hhd.md §7): weights 0.40 / 0.35 / 0.25,
+ * means (−1.5, 0), (1.5, 0.6), (0.2, −1.8), covariances [[.30, .12], [.12, .20]], [[.20, −.08], [−.08, .35]],
+ * diag(.25, .15).
+ *
+ * @remarks The exact test problem behind the grid decomposition, dual-Sobolev and invisibility acceptance numbers
+ * of `@parabolic/hhd` and the `hhd` / `hhd-training` studies.
+ * @example
+ * ```ts
+ * const p0 = hhdReferenceMixture();
+ * const pt = forwardMarginal(p0, vpTransition(0.1));
+ * ```
+ */
+export function hhdReferenceMixture(): GaussianMixture {
+  return gaussianMixture(
+    {
+      weights: [0.4, 0.35, 0.25],
+      means: [
+        [-1.5, 0.0],
+        [1.5, 0.6],
+        [0.2, -1.8],
+      ],
+      covariances: [
+        [0.3, 0.12, 0.12, 0.2],
+        [0.2, -0.08, -0.08, 0.35],
+        [0.25, 0, 0, 0.15],
+      ],
+    },
+    { name: "hhd-ref" },
+  );
+}
+
 function rotatedCovariance(sigmaMajor: number, sigmaMinor: number, angleDegrees: number): number[][] {
   const a = (angleDegrees * Math.PI) / 180;
   const c = Math.cos(a);

@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { key, split, throwIfAborted } from "@parabolic/core";
-import { forwardMarginal, gaussianMixture, vpTransition, type GaussianMixture } from "@parabolic/datasets";
+import { forwardMarginal, hhdReferenceMixture, vpTransition, type GaussianMixture } from "@parabolic/datasets";
 import {
   cellCentredField,
   cellCentres,
@@ -31,27 +31,10 @@ import type { StudyContext, StudyDescriptor, StudyOptionValues, StudyResult } fr
  * KL and the Girsanov vs gradient-only KL bounds.
  */
 
-const REF = (): GaussianMixture =>
-  gaussianMixture(
-    {
-      weights: [0.4, 0.35, 0.25],
-      means: [
-        [-1.5, 0.0],
-        [1.5, 0.6],
-        [0.2, -1.8],
-      ],
-      covariances: [
-        [0.3, 0.12, 0.12, 0.2],
-        [0.2, -0.08, -0.08, 0.35],
-        [0.25, 0, 0, 0.15],
-      ],
-    },
-    { name: "hhd-ref" },
-  );
+const REF = (): GaussianMixture => hhdReferenceMixture();
 
 const MODELS = ["exact score", "solenoidal (I+λR)∇log p_t", "gradient (1+λ)∇log p_t"] as const;
 type ModelName = (typeof MODELS)[number];
-const COLORS: Readonly<Record<string, string>> = { "exact score": "#54a24b", "solenoidal (I+λR)∇log p_t": "#4c78a8", "gradient (1+λ)∇log p_t": "#e45756" };
 const HALF_WIDTH = 7;
 const BANDWIDTH = 0.1;
 

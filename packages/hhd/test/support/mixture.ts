@@ -2,27 +2,12 @@
  * The reference mixture REF of hhd.md §7 and its exact VP marginals, from @parabolic/datasets (the shared
  * Gaussian-mixture oracle). Test-only.
  */
-import { forwardMarginal, gaussianMixture, vpTransition, type GaussianMixture } from "@parabolic/datasets";
+import { forwardMarginal, hhdReferenceMixture, vpTransition, type GaussianMixture } from "@parabolic/datasets";
 import { fastScore2D } from "./fast-mixture-2d.js";
 
 /** REF: 0.40 N((−1.5, 0), [[.30,.12],[.12,.20]]) + 0.35 N((1.5, .6), [[.20,−.08],[−.08,.35]]) + 0.25 N((.2,−1.8), diag(.25,.15)). */
 export function referenceMixture(): GaussianMixture {
-  return gaussianMixture(
-    {
-      weights: [0.4, 0.35, 0.25],
-      means: [
-        [-1.5, 0.0],
-        [1.5, 0.6],
-        [0.2, -1.8],
-      ],
-      covariances: [
-        [0.3, 0.12, 0.12, 0.2],
-        [0.2, -0.08, -0.08, 0.35],
-        [0.25, 0, 0, 0.15],
-      ],
-    },
-    { name: "hhd-ref" },
-  );
+  return hhdReferenceMixture();
 }
 
 /** Exact p_t of REF under the VP SDE (β ∈ [0.1, 20]); t = 0 gives REF itself. */
