@@ -3,7 +3,7 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { foldIn, key, mean, normals, spearmanCorrelation, split, throwIfAborted, type Key } from "@parabolic/core";
 import { initBackend } from "@parabolic/core/backend";
-import { forwardMarginal, gaussianMixture, vpTransition, type GaussianMixture } from "@parabolic/datasets";
+import { forwardMarginal, hhdReferenceMixture, vpTransition, type GaussianMixture } from "@parabolic/datasets";
 import { vpProcess } from "@parabolic/heat";
 import {
   createGrid2D,
@@ -108,23 +108,7 @@ const T_END = 1e-3;
 /** Times whose per-time values are tabulated (when present in the size's grid). */
 const REPORT_TIMES = [0.05, 0.1, 0.3];
 
-const REF = (): GaussianMixture =>
-  gaussianMixture(
-    {
-      weights: [0.4, 0.35, 0.25],
-      means: [
-        [-1.5, 0.0],
-        [1.5, 0.6],
-        [0.2, -1.8],
-      ],
-      covariances: [
-        [0.3, 0.12, 0.12, 0.2],
-        [0.2, -0.08, -0.08, 0.35],
-        [0.25, 0, 0, 0.15],
-      ],
-    },
-    { name: "hhd-ref" },
-  );
+const REF = (): GaussianMixture => hhdReferenceMixture();
 
 /** Per-time values at one checkpoint. */
 type TimeRow = {
@@ -396,6 +380,28 @@ function spearmanTable(checkpoints: readonly Checkpoint[], seeds: readonly numbe
 }
 
 type Comparison = { quality: string; better: string; than: string; wins: number; seeds: number; meanDifference: number };
+
+/** Markdown: ρ of every metric with every quality measure, mean ± sd over seeds [per seed]. */
+function spearmanMarkdown(rows: readonly SpearmanRow[], seedCount: number): string {
+  return table(
+    ["metric (∫ w · dt)", ...QUALITIES.map((q) => `ρ with ${q.label}`)],
+    METRICS.map((m) => [
+      m.label,
+      ...QUALITIES.map((q) => {
+        const r = rows.find((x) => x.quality === q.label && x.metric === m.label)!;
+        return `${seedCount > 1 ? `${r.mean.toFixed(3)} ± ${r.sd.toFixed(3)}` : r.mean.toFixed(3)} [${r.perSeed.map((v) => v.toFixed(2)).join(", ")}]`;
+      }),
+    ]),
+  );
+}
+
+/** Markdown: the paired sign counts of {@link compare}. */
+function signCountMarkdown(comparisons: readonly Comparison[]): string {
+  return table(
+    ["quality", "metric", "vs", "seeds where larger", "mean Δρ"],
+    comparisons.map((c) => [c.quality, c.better, c.than, `${c.wins} / ${c.seeds}`, c.meanDifference.toFixed(3)]),
+  );
+}
 
 /** Paired per-seed sign counts: is ρ(quality, gradient-part metric) larger than ρ(quality, L² metric)? */
 function compare(spearman: readonly SpearmanRow[]): Comparison[] {
@@ -688,23 +694,11 @@ async function runHhdTraining(options: StudyOptionValues, context: StudyContext)
     "",
     `Across checkpoints × widths (${Math.round(checkpoints.length / seeds.length)} points per seed); mean ± sd over seeds (per-seed values in brackets). Higher ρ = the metric ranks the checkpoints more like the sample quality does.`,
     "",
-    table(
-      ["metric (∫ w · dt)", ...QUALITIES.map((q) => `ρ with ${q.label}`)],
-      METRICS.map((m) => [
-        m.label,
-        ...QUALITIES.map((q) => {
-          const r = spearman.find((x) => x.quality === q.label && x.metric === m.label)!;
-          return `${seeds.length > 1 ? `${r.mean.toFixed(3)} ± ${r.sd.toFixed(3)}` : r.mean.toFixed(3)} [${r.perSeed.map((v) => v.toFixed(2)).join(", ")}]`;
-        }),
-      ]),
-    ),
+    spearmanMarkdown(spearman, seeds.length),
     "",
     "Paired sign count (per seed: is ρ of the first metric larger than ρ of the second?):",
     "",
-    table(
-      ["quality", "metric", "vs", "seeds where larger", "mean Δρ"],
-      comparisons.map((c) => [c.quality, c.better, c.than, `${c.wins} / ${c.seeds}`, c.meanDifference.toFixed(3)]),
-    ),
+    signCountMarkdown(comparisons),
     "",
     ...(perTime.length > 0
       ? [
@@ -791,23 +785,11 @@ async function runHhdTraining(options: StudyOptionValues, context: StudyContext)
       "",
       `Spearman ρ over the pooled points (checkpoints × widths × c ∈ {0, ${ratios.join(", ")}}; ${Math.round(pooled.length / seeds.length)} per seed), mean ± sd over seeds [per seed]:`,
       "",
-      table(
-        ["metric (∫ w · dt)", ...QUALITIES.map((q) => `ρ with ${q.label}`)],
-        METRICS.map((m) => [
-          m.label,
-          ...QUALITIES.map((q) => {
-            const r = injectedSpearman.find((x) => x.quality === q.label && x.metric === m.label)!;
-            return `${seeds.length > 1 ? `${r.mean.toFixed(3)} ± ${r.sd.toFixed(3)}` : r.mean.toFixed(3)} [${r.perSeed.map((v) => v.toFixed(2)).join(", ")}]`;
-          }),
-        ]),
-      ),
+      spearmanMarkdown(injectedSpearman, seeds.length),
       "",
       "Paired sign count on the pooled points:",
       "",
-      table(
-        ["quality", "metric", "vs", "seeds where larger", "mean Δρ"],
-        injectedComparisons.map((c) => [c.quality, c.better, c.than, `${c.wins} / ${c.seeds}`, c.meanDifference.toFixed(3)]),
-      ),
+      signCountMarkdown(injectedComparisons),
       "",
     ];
   }
