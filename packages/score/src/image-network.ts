@@ -1,10 +1,10 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { ParabolicError, assertFiniteNumber, assertPositiveInteger, assertPositiveNumber, invalidArgument, split, type Key } from "@parabolic/core";
+import { ParabolicError, assertFiniteNumber, assertPositiveInteger, invalidArgument, split, type Key } from "@parabolic/core";
 import { gelu, silu, softplus, tanh } from "@parabolic/core/activations";
 import { resolveActivation, type ActivationName } from "./internal/mlp.js";
 import { ParameterBuilder, conv2dSame, layerNorm, patchify, unpatchify } from "./internal/image-layers.js";
 import type { NamedVariable } from "./parameters.js";
-import { gaussianBasePotential, type PotentialNetwork } from "./potential-network.js";
+import { assemblePotentialNetwork, resolvePotentialBase, type PotentialNetwork } from "./potential-network.js";
 import { checkPointsAndTimes, type NetworkConfig, type ScoreNetwork } from "./score-network.js";
 import { resolveTimeFeatures, timeFeatureCount, timeFeatures, type ResolvedTimeFeatures, type TimeFeatureOptions } from "./time-features.js";
 
@@ -347,68 +347,18 @@ export function createImagePotentialNetwork(k: Key, options: ImagePotentialNetwo
   const fn = "createImagePotentialNetwork";
   const c = resolveImageOptions(fn, options);
   const dim = c.height * c.width * c.channels;
-  const v = options.dataVariance;
-  if (v !== undefined) assertPositiveNumber(fn, "dataVariance", v);
-  const hasBase = options.gaussianBase ?? v !== undefined;
-  if (hasBase && v === undefined) throw invalidArgument(fn, "gaussianBase", "be false unless 'dataVariance' is given", hasBase);
-  const correctionScale = options.correctionScale ?? (hasBase ? "noise" : "unit");
-  if (correctionScale !== "noise" && correctionScale !== "unit") throw invalidArgument(fn, "correctionScale", 'be "noise" or "unit"', correctionScale);
+  const base = resolvePotentialBase(fn, options);
   const [kb, kh] = split(k, 2) as [Key, Key];
   const backbone = createBackbone(kb, c, c.channels, "image-potential");
   const readout = new ParameterBuilder(kh, "image-potential");
   const readoutKernel = readout.kernel("readout/kernel", dim, 1, c.outputGain / Math.SQRT2);
   const readoutBias = readout.zeros("readout/bias", [1]);
-  const parameters = [...backbone.parameters, ...readout.parameters];
-  const variance = v ?? 1;
-  let disposed = false;
-  const check = (method: string, y: tf.Tensor, s: tf.Tensor): void => {
-    if (disposed) throw new ParabolicError("INVALID_ARGUMENT", `PotentialNetwork.${method}: the network has been disposed.`);
-    checkPointsAndTimes(`PotentialNetwork.${method}`, dim, y, s);
-  };
-  const correction = (y: tf.Tensor2D, s: tf.Tensor1D): tf.Tensor1D =>
-    tf.tidy(() => {
-      const q = tf.add(tf.mul(s, 2), variance);
-      const yin = v === undefined ? y : (tf.div(y, tf.reshape(tf.sqrt(q), [-1, 1])) as tf.Tensor2D);
-      const field = backbone.apply(yin, s);
-      const h = tf.reshape(tf.add(tf.matMul(field, readoutKernel as tf.Tensor2D), readoutBias), [-1]);
-      return (correctionScale === "noise" ? tf.mul(h, tf.sqrt(tf.div(q, tf.mul(s, 2)))) : h) as tf.Tensor1D;
-    });
-  const potential = (y: tf.Tensor2D, s: tf.Tensor1D): tf.Tensor1D =>
-    tf.tidy(() => (hasBase ? tf.add(gaussianBasePotential(y, s, variance), correction(y, s)) : correction(y, s)) as tf.Tensor1D);
-  const config: NetworkConfig = { ...imageConfig("image-potential", c), dataVariance: v ?? null, gaussianBase: hasBase, correctionScale };
-  return {
-    kind: "potential",
+  const config: NetworkConfig = { ...imageConfig("image-potential", c), dataVariance: base.dataVariance ?? null, gaussianBase: base.gaussianBase, correctionScale: base.correctionScale };
+  return assemblePotentialNetwork({
     dim,
     config,
-    parameters,
-    dataVariance: v,
-    hasGaussianBase: hasBase,
-    potential(y, s) {
-      check("potential", y, s);
-      return potential(y, s);
-    },
-    correction(y, s) {
-      check("correction", y, s);
-      return correction(y, s);
-    },
-    score(y, s) {
-      check("score", y, s);
-      return tf.grad((yy: tf.Tensor) => tf.sum(potential(yy as tf.Tensor2D, s)))(y) as tf.Tensor2D;
-    },
-    potentialAndScore(y, s) {
-      check("potentialAndScore", y, s);
-      const ones = tf.onesLike(s);
-      try {
-        const { value, grad } = tf.valueAndGrad((yy: tf.Tensor) => potential(yy as tf.Tensor2D, s))(y, ones);
-        return { potential: value as tf.Tensor1D, score: grad as tf.Tensor2D };
-      } finally {
-        ones.dispose();
-      }
-    },
-    dispose() {
-      if (disposed) return;
-      disposed = true;
-      for (const p of parameters) p.variable.dispose();
-    },
-  };
+    parameters: [...backbone.parameters, ...readout.parameters],
+    base,
+    head: (yin, s) => tf.reshape(tf.add(tf.matMul(backbone.apply(yin, s), readoutKernel as tf.Tensor2D), readoutBias), [-1]) as tf.Tensor1D,
+  });
 }

@@ -119,32 +119,12 @@ export function gaussianBasePotential(y: tf.Tensor2D, s: tf.Tensor1D, variance: 
 export function createPotentialNetwork(k: Key, options: PotentialNetworkOptions): PotentialNetwork {
   const fn = "createPotentialNetwork";
   const c = resolveCommon(fn, options);
-  const v = options.dataVariance;
-  if (v !== undefined) assertPositiveNumber(fn, "dataVariance", v);
-  const hasBase = options.gaussianBase ?? v !== undefined;
-  if (hasBase && v === undefined) throw invalidArgument(fn, "gaussianBase", "be false unless 'dataVariance' is given", hasBase);
-  const correctionScale = options.correctionScale ?? (hasBase ? "noise" : "unit");
-  if (correctionScale !== "noise" && correctionScale !== "unit") throw invalidArgument(fn, "correctionScale", 'be "noise" or "unit"', correctionScale);
+  const base = resolvePotentialBase(fn, options);
   const mlp = createMlp(
     k,
     { inputs: c.dim + timeFeatureCount(c.time), outputs: 1, width: c.width, depth: c.depth, residual: c.residual, activation: c.activation, outputGain: c.outputGain },
     "potential",
   );
-  const variance = v ?? 1;
-  let disposed = false;
-  const check = (method: string, y: tf.Tensor, s: tf.Tensor): void => {
-    if (disposed) throw new ParabolicError("INVALID_ARGUMENT", `PotentialNetwork.${method}: the network has been disposed.`);
-    checkPointsAndTimes(`PotentialNetwork.${method}`, c.dim, y, s);
-  };
-  const correction = (y: tf.Tensor2D, s: tf.Tensor1D): tf.Tensor1D =>
-    tf.tidy(() => {
-      const q = tf.add(tf.mul(s, 2), variance); // v + 2s
-      const yin = v === undefined ? y : tf.div(y, tf.reshape(tf.sqrt(q), [-1, 1]));
-      const h = tf.reshape(mlp.apply(tf.concat([yin as tf.Tensor2D, timeFeatures(s, c.time)], 1)), [-1]);
-      return (correctionScale === "noise" ? tf.mul(h, tf.sqrt(tf.div(q, tf.mul(s, 2)))) : h) as tf.Tensor1D;
-    });
-  const potential = (y: tf.Tensor2D, s: tf.Tensor1D): tf.Tensor1D =>
-    tf.tidy(() => (hasBase ? tf.add(gaussianBasePotential(y, s, variance), correction(y, s)) : correction(y, s)) as tf.Tensor1D);
   const config: NetworkConfig = {
     kind: "potential",
     dim: c.dim,
@@ -156,17 +136,79 @@ export function createPotentialNetwork(k: Key, options: PotentialNetworkOptions)
     timeMax: c.time.max,
     timeScale: c.time.scale,
     frequencies: c.time.frequencies,
-    dataVariance: v ?? null,
-    gaussianBase: hasBase,
-    correctionScale,
+    dataVariance: base.dataVariance ?? null,
+    gaussianBase: base.gaussianBase,
+    correctionScale: base.correctionScale,
   };
-  return {
-    kind: "potential",
+  return assemblePotentialNetwork({
     dim: c.dim,
     config,
     parameters: mlp.parameters,
+    base,
+    head: (yin, s) => tf.reshape(mlp.apply(tf.concat([yin, timeFeatures(s, c.time)], 1)), [-1]) as tf.Tensor1D,
+  });
+}
+
+/** The resolved Gaussian-base options shared by every potential network. @internal */
+export type PotentialBase = Readonly<{ dataVariance: number | undefined; gaussianBase: boolean; correctionScale: "noise" | "unit" }>;
+
+/**
+ * Validates `dataVariance`, `gaussianBase` and `correctionScale` of a potential network's options (names `fn` in
+ * errors) and applies their defaults.
+ * @internal
+ */
+export function resolvePotentialBase(
+  fn: string,
+  options: Readonly<{ dataVariance?: number; gaussianBase?: boolean; correctionScale?: "noise" | "unit" }>,
+): PotentialBase {
+  const v = options.dataVariance;
+  if (v !== undefined) assertPositiveNumber(fn, "dataVariance", v);
+  const hasBase = options.gaussianBase ?? v !== undefined;
+  if (hasBase && v === undefined) throw invalidArgument(fn, "gaussianBase", "be false unless 'dataVariance' is given", hasBase);
+  const correctionScale = options.correctionScale ?? (hasBase ? "noise" : "unit");
+  if (correctionScale !== "noise" && correctionScale !== "unit") throw invalidArgument(fn, "correctionScale", 'be "noise" or "unit"', correctionScale);
+  return { dataVariance: v, gaussianBase: hasBase, correctionScale };
+}
+
+/**
+ * Builds a {@link PotentialNetwork} around a scalar head h(y_in, s) → `[batch]`: input scaling y/√(v + 2s) when a
+ * data variance is set, the `"noise"` correction scale, the caloric Gaussian base, shape/disposal checks, and
+ * ∇_yψ by autodiff. Used by the MLP and the image potential networks so that both behave identically.
+ * @internal
+ */
+export function assemblePotentialNetwork(
+  parts: Readonly<{
+    dim: number;
+    config: NetworkConfig;
+    parameters: readonly NamedVariable[];
+    base: PotentialBase;
+    head: (yin: tf.Tensor2D, s: tf.Tensor1D) => tf.Tensor1D;
+  }>,
+): PotentialNetwork {
+  const { dim, config, parameters, base, head } = parts;
+  const v = base.dataVariance;
+  const variance = v ?? 1;
+  let disposed = false;
+  const check = (method: string, y: tf.Tensor, s: tf.Tensor): void => {
+    if (disposed) throw new ParabolicError("INVALID_ARGUMENT", `PotentialNetwork.${method}: the network has been disposed.`);
+    checkPointsAndTimes(`PotentialNetwork.${method}`, dim, y, s);
+  };
+  const correction = (y: tf.Tensor2D, s: tf.Tensor1D): tf.Tensor1D =>
+    tf.tidy(() => {
+      const q = tf.add(tf.mul(s, 2), variance); // v + 2s
+      const yin = v === undefined ? y : (tf.div(y, tf.reshape(tf.sqrt(q), [-1, 1])) as tf.Tensor2D);
+      const h = head(yin, s);
+      return (base.correctionScale === "noise" ? tf.mul(h, tf.sqrt(tf.div(q, tf.mul(s, 2)))) : h) as tf.Tensor1D;
+    });
+  const potential = (y: tf.Tensor2D, s: tf.Tensor1D): tf.Tensor1D =>
+    tf.tidy(() => (base.gaussianBase ? tf.add(gaussianBasePotential(y, s, variance), correction(y, s)) : correction(y, s)) as tf.Tensor1D);
+  return {
+    kind: "potential",
+    dim,
+    config,
+    parameters,
     dataVariance: v,
-    hasGaussianBase: hasBase,
+    hasGaussianBase: base.gaussianBase,
     potential(y, s) {
       check("potential", y, s);
       return potential(y, s);
@@ -192,7 +234,7 @@ export function createPotentialNetwork(k: Key, options: PotentialNetworkOptions)
     dispose() {
       if (disposed) return;
       disposed = true;
-      for (const p of mlp.parameters) p.variable.dispose();
+      for (const p of parameters) p.variable.dispose();
     },
   };
 }
