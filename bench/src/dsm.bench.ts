@@ -196,7 +196,7 @@ export async function run(emit: (record: Record<string, unknown>) => void): Prom
   for (const name of ["tensorflow", "wasm", "cpu"] as const) {
     if ((await initBackend({ prefer: name, environment: {} })).name === name) backends.push(name);
   }
-  const [primary, ...others] = backends as [BackendName, ...BackendName[]];
+  const [primary] = backends as [BackendName, ...BackendName[]];
   const ours = new Map<string, Rates>();
   const torch = new Map<string, Rates>();
   let torchSkipped: string | undefined;

@@ -12,7 +12,6 @@
  * Targets (issue 3): ≥ 1.5× NumPy at d = 256; κ within 1.5× of the cost of d + 2 normals.
  */
 import { loadavg } from "node:os";
-import { dirname, join } from "node:path";
 import { fillNormals, key, randomStream } from "@parabolic/core";
 import { allocateKappaSamples, fillDrift, fillKappa, fillNu, kappaConstants, type KappaSamples } from "@parabolic/kappa";
 import { runPythonBench } from "./internal/python.js";

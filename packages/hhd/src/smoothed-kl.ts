@@ -1,4 +1,4 @@
-import { ParabolicError, assertPositiveInteger, assertPositiveNumber, invalidArgument } from "@parabolic/core";
+import { assertPositiveInteger, assertPositiveNumber, invalidArgument } from "@parabolic/core";
 import type { ScalarField } from "./types.js";
 import { shapeMismatch } from "./internal/check.js";
 

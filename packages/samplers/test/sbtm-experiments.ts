@@ -118,8 +118,8 @@ export function runGaussianSbtm(options: {
 
 /** The ULA baseline of B4 from the same initial particles. */
 export function runGaussianUla(options: { N: number; seed: number; h?: number; T?: number; v0?: number; reference: Float64Array }): GaussianRecord[] {
-  const { N, seed } = options;
-  const { h, T, v0, flow, x0 } = gaussianSetting(options);
+  const { seed } = options;
+  const { h, T, flow, x0 } = gaussianSetting(options);
   const kernel = ula({ ...gaussianTarget({ dim: 1 }), stepSize: h });
   const records: GaussianRecord[] = [];
   sampleChains(key(seed + 999), {
